@@ -1,0 +1,1 @@
+"""Oracle 19c back end (generator + guard)."""

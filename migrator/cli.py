@@ -1,0 +1,114 @@
+"""``migrate``: the command line, a thin adapter over ``migrator.pipeline``.
+
+Exit codes: 0 everything converted (caveats allowed), 1 anything marked or failed,
+2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from migrator import __version__
+
+
+class _Group(click.Group):
+    def main(self, *args, **kwargs):
+        kwargs.setdefault("standalone_mode", True)
+        try:
+            return super().main(*args, **kwargs)
+        except SystemExit:
+            raise
+        except Exception as e:  # noqa: BLE001 - internal error: exit 2 with a message
+            click.echo(f"migrate: internal error: {type(e).__name__}: {e}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="migrate")
+def main() -> None:
+    """Migrate SQL Server T-SQL to Oracle 19c SQL and PL/SQL."""
+
+
+def _default_cache() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "migrate")
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="migrate.toml (default: ./migrate.toml or [tool.migrate] in ./pyproject.toml).")
+@click.option("--schema", "schema_files", multiple=True, type=click.Path(exists=True),
+              help="Extra T-SQL files/folders read only for the catalog (types, tables).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: all cores).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None, help="Cache folder.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache.")
+@click.option("--long-string", type=click.Choice(["clob", "varchar2_32767"]), default=None,
+              help="Target for VARCHAR(n>4000)/NVARCHAR(n>2000).")
+@click.option("--guid", type=click.Choice(["raw16", "varchar36"]), default=None, help="UNIQUEIDENTIFIER target.")
+@click.option("--result-sets", type=click.Choice(["implicit", "refcursor"]), default=None,
+              help="Procedure result sets: DBMS_SQL.RETURN_RESULT or OUT SYS_REFCURSOR.")
+@click.option("--temp-tables", type=click.Choice(["gtt", "collection"]), default=None,
+              help="Temp tables and table variables strategy.")
+@click.option("--name-map", "name_map_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A name-map.json whose identifiers override the default name policy.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary table.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache, long_string, guid, result_sets,
+            temp_tables, name_map_file, quiet, progress) -> None:
+    """Convert a T-SQL file or tree into Oracle 19c scripts under OUTPUT (same relative paths)."""
+    from rich.console import Console
+
+    from migrator.config import Config
+    from migrator.pipeline import convert_tree
+    from migrator.report import print_summary, write_reports
+
+    console = Console(stderr=True)
+    try:
+        cfg = Config.load(".", config_path, {"long_string": long_string, "guid": guid, "result_sets": result_sets,
+                                             "temp_tables": temp_tables, "name_map_file": name_map_file})
+    except (ValueError, OSError) as e:
+        raise click.UsageError(str(e)) from e
+    if schema_files:
+        cfg.schema_files = list(cfg.schema_files) + list(schema_files)
+    cache = None if no_cache else (cache_dir or _default_cache())
+    show = console.is_terminal if progress is None else progress
+    if show:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=True) as bar:
+            task = bar.add_task("converting", total=None)
+            run = convert_tree(source, output, cfg, jobs=jobs, cache_dir=cache,
+                               progress=lambda d, t: bar.update(task, completed=d, total=t))
+    else:
+        run = convert_tree(source, output, cfg, jobs=jobs, cache_dir=cache)
+    report = write_reports(run, output)
+    if not quiet:
+        print_summary(report, console)
+    s = report["summary"]
+    sys.exit(1 if (s["units"]["marked"] or s["units"]["failed"] or s["files"]["failed"]) else 0)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def list_rules(fmt) -> None:
+    """List the rule catalogue."""
+    import json
+
+    from migrator.rulebook import load_rules
+
+    rules = load_rules()
+    if fmt == "json":
+        click.echo(json.dumps([r.to_dict() for _, r in sorted(rules.items())], indent=2))
+        return
+    for rid, r in sorted(rules.items()):
+        click.echo(f"{rid}  {r.name:<32} {r.summary}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,266 @@
+"""Convert one file: segment, parse, apply rules, generate, and render with markers.
+
+This is the core the CLI and the language server share. It is a pure function of
+(source text, project context): no I/O, so it runs in worker processes and caches.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from migrator.backend.oracle import generate
+from migrator.frontend.nodes import Block, If, Label, Node, Opaque, Routine, Statement, TryCatch, While
+from migrator.frontend.segment import parse_statement, segment_batch
+from migrator.rulebook import ERROR, INFO, NOTE, TODO, Context, Engine, Event, Unconvertible
+from migrator.source import Batch, SourceFile, Span, split_batches
+
+CONVERTED, CAVEATS, MARKED, FAILED = "converted", "caveats", "marked", "failed"
+
+
+@dataclass
+class UnitResult:
+    kind: str
+    name: str
+    span: Span
+    status: str
+    events: list[Event]
+    oracle: str  # rendered Oracle text for this unit (markers included)
+    source: str
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "name": self.name, "status": self.status, **self.span.to_dict(),
+                "events": [e.to_dict() for e in self.events]}
+
+
+@dataclass
+class FileResult:
+    path: str
+    units: list[UnitResult] = field(default_factory=list)
+    output: str | None = None
+    error: str | None = None  # file-level failure (cannot read/decode): no output written
+    encoding: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.error:
+            return FAILED
+        order = [FAILED, MARKED, CAVEATS, CONVERTED]
+        statuses = {u.status for u in self.units}
+        for s in order:
+            if s in statuses:
+                return s
+        return CONVERTED
+
+    def to_dict(self) -> dict:
+        d = {"path": self.path, "status": self.status, "encoding": self.encoding,
+             "units": [u.to_dict() for u in self.units]}
+        if self.error:
+            d["error"] = self.error
+        return d
+
+
+@dataclass
+class Project:
+    """What every file's conversion may consult: catalog, names, options."""
+
+    catalog: object
+    names: object
+    config: object
+    engine: Engine | None = None
+
+    def get_engine(self) -> Engine:
+        if self.engine is None:
+            self.engine = Engine(disabled=set(getattr(self.config, "disable_rules", []) or []))
+        return self.engine
+
+
+# --- classification --------------------------------------------------------------
+
+def classify(node: Node) -> tuple[str, str]:
+    """(kind, name) of a top-level unit for the report."""
+    if isinstance(node, Routine):
+        return node.kind, node.name
+    if isinstance(node, Statement):
+        words = [t.text.upper() for t in node.tokens[:8]]
+        first = node.keyword
+        if first in {"CREATE", "ALTER"}:
+            rest = [w for w in words[1:] if w not in {"OR", "REPLACE", "UNIQUE", "CLUSTERED", "NONCLUSTERED"}]
+            obj = rest[0].lower() if rest else "statement"
+            obj = {"alter": "view", "proc": "procedure"}.get(obj, obj)
+            if first == "ALTER" and obj == "table":
+                obj = "alter_table"
+            name = _name_after(node, obj)
+            return obj, name
+        if first in {"SELECT", "WITH"}:
+            return "query", ""
+        if first in {"INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE"}:
+            return "dml", ""
+        if first in {"EXEC", "EXECUTE"}:
+            return "exec", node.tokens[1].text if len(node.tokens) > 1 else ""
+        if first == "DROP":
+            return "drop", ""
+        return "script", ""
+    if isinstance(node, Opaque):
+        return "unknown", ""
+    return "script", ""
+
+
+def _name_after(node: Statement, obj: str) -> str:
+    toks = node.tokens
+    for i, t in enumerate(toks):
+        if t.text.upper() == obj.upper() or (obj == "procedure" and t.text.upper() == "PROC"):
+            parts = []
+            j = i + 1
+            while j < len(toks) and (not parts or toks[j].text == "." or parts[-1] == "."):
+                parts.append(toks[j].text)
+                j += 1
+            return "".join(parts)
+    return ""
+
+
+# --- conversion ----------------------------------------------------------------
+
+def convert_source(src: SourceFile, project: Project) -> FileResult:
+    result = FileResult(path=src.path, encoding=src.encoding)
+    pieces: list[str] = []
+    last_end = 0
+    for batch in split_batches(src.text):
+        nodes = segment_batch(src, batch)
+        for node in nodes:
+            gap = src.text[last_end:node.span.start]
+            pieces.append(_gap_comments(gap))
+            unit = convert_node(node, batch, src, project)
+            if batch.repeat > 1:
+                unit.events.append(Event("TS0003", TODO, f"GO {batch.repeat}: the batch runs {batch.repeat} times in "
+                                         "SQL Server; wrap it in a loop by hand", node.span.line, node.span.col))
+                unit.status = MARKED
+                unit.oracle = f"-- MIGRATION TODO [TS0003]: this batch was followed by GO {batch.repeat} " \
+                              f"(run {batch.repeat} times)\n" + unit.oracle
+            result.units.append(unit)
+            pieces.append(unit.oracle)
+            last_end = node.span.end
+    pieces.append(_gap_comments(src.text[last_end:]))
+    text = "\n".join(p.rstrip("\n") for p in pieces if p.strip())
+    result.output = text + "\n" if text else ""
+    return result
+
+
+def _gap_comments(gap: str) -> str:
+    """Comments between statements are kept verbatim; GO separators and blank runs are not."""
+    import re
+
+    lines = []
+    in_block = False
+    for line in gap.split("\n"):
+        s = line.strip()
+        if in_block:
+            lines.append(line)
+            if "*/" in s:
+                in_block = False
+            continue
+        if not s or re.fullmatch(r"(?i)GO(\s+\d+)?(\s*--.*)?|;", s):
+            if lines and lines[-1] != "":
+                lines.append("")
+            continue
+        if s.startswith("--"):
+            lines.append(line)
+        elif s.startswith("/*"):
+            lines.append(line)
+            in_block = "*/" not in s[2:]
+        else:
+            lines.append("-- " + line)  # should not happen: code outside any statement
+    return "\n".join(lines).strip("\n")
+
+
+def convert_node(node: Node, batch: Batch, src: SourceFile, project: Project) -> UnitResult:
+    kind, name = classify(node)
+    ctx = Context(project.catalog, project.names, project.config, span=node.span, kind=kind)
+    try:
+        body = _convert(node, batch, ctx, project)
+    except Unconvertible as u:
+        return _marked(node, kind, name, ctx, u.rule, u.message)
+    except Exception as e:  # noqa: BLE001 - a bug in one rule must not lose the rest of the file
+        tb = traceback.extract_tb(e.__traceback__)[-1]
+        msg = f"internal error {type(e).__name__}: {e} ({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})"
+        unit = _marked(node, kind, name, ctx, "TS0002", msg[:300])
+        unit.status = FAILED
+        return unit
+    notes = [e for e in ctx.events if e.severity == NOTE]
+    header = "".join(f"-- MIGRATION NOTE [{e.rule}]: {e.message}\n" for e in _dedupe(notes))
+    status = CAVEATS if notes else CONVERTED
+    return UnitResult(kind, name, node.span, status, ctx.events, header + body, node.text)
+
+
+def _dedupe(events: list[Event]) -> list[Event]:
+    seen, out = set(), []
+    for e in events:
+        key = (e.rule, e.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def _marked(node: Node, kind: str, name: str, ctx: Context, rule: str, message: str) -> UnitResult:
+    ev = Event(rule, TODO, message, node.span.line, node.span.col, node.span.end_line, node.span.end_col)
+    events = [e for e in ctx.events if e.severity != INFO] + [ev]
+    text = f"-- MIGRATION TODO [{rule}]: {_one_line(message)}\n" + comment_out(node.text)
+    return UnitResult(kind, name, node.span, MARKED, events, text, node.text)
+
+
+def _one_line(s: str) -> str:
+    return " ".join(s.split())
+
+
+def comment_out(text: str) -> str:
+    return "\n".join(("-- " + line).rstrip() for line in text.strip("\n").split("\n"))
+
+
+def _convert(node: Node, batch: Batch, ctx: Context, project: Project) -> str:
+    from migrator.rulebook import unit_rules
+
+    for rule, cls, fn in unit_rules():
+        if isinstance(node, cls):
+            out = fn(node, ctx, project)
+            if out is not None:
+                return out
+    if isinstance(node, Statement):
+        return convert_statement(node, batch, ctx, project)
+    if isinstance(node, Routine):
+        raise Unconvertible("TS0600", f"CREATE {node.kind.upper()}: procedural T-SQL is not converted yet")
+    if isinstance(node, (If, While, Block, TryCatch, Label)):
+        raise Unconvertible("TS0601", f"{type(node).__name__.upper()} at script level: procedural T-SQL "
+                                      "is not converted yet")
+    if isinstance(node, Opaque):
+        raise Unconvertible("TS0001", node.reason)
+    raise Unconvertible("TS0001", "unrecognised statement")
+
+
+def convert_statement(stmt: Statement, batch: Batch, ctx: Context, project: Project) -> str:
+    if stmt.expr is None and stmt.error is None:
+        _strip_edge_comments(stmt)
+        parse_statement(stmt, batch.text)
+    if stmt.expr is None:
+        raise Unconvertible("TS0001", f"T-SQL the parser could not read: {stmt.error}")
+    tree = stmt.expr.copy()
+    if isinstance(tree, exp.Command):
+        raise Unconvertible("TS0001", f"statement not understood: {tree.sql(dialect='tsql')[:60]}")
+    tree = project.get_engine().apply(tree, ctx)
+    return render(tree)
+
+
+def render(tree: exp.Expression) -> str:
+    sql = generate(tree)
+    if tree.meta.get("plsql"):
+        return sql.rstrip().rstrip(";") + ";\n/"
+    return sql.rstrip().rstrip(";") + ";"
+
+
+def _strip_edge_comments(stmt: Statement) -> None:
+    """Comments before/after a statement are emitted verbatim from the gap text."""
+    if stmt.tokens:
+        stmt.tokens[0].comments = []
+        stmt.tokens[-1].comments = []

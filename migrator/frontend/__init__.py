@@ -1,0 +1,1 @@
+"""T-SQL front end: tokenizer, segmenter, sqlglot parser subclass."""

@@ -1,0 +1,79 @@
+"""Our T-SQL dialect on sqlglot: the tokenizer and the SQL statement/expression parser.
+
+The tokenizer differs from stock in one way that matters: no token switches the
+tokenizer into "command" mode (stock T-SQL swallows the rest of the text after
+``PRINT`` or ``GO`` into one string), because our own segmenter decides where
+statements end.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlglot import exp
+from sqlglot.dialects.tsql import TSQL
+from sqlglot.tokens import TokenType
+
+
+class MigrateTSQL(TSQL):
+    class Tokenizer(TSQL.Tokenizer):
+        COMMANDS: set = set()
+        KEYWORDS = {
+            k: v
+            for k, v in TSQL.Tokenizer.KEYWORDS.items()
+            if k not in {"GO", "PRINT", "CALL", "EXPLAIN", "OPTIMIZE", "PREPARE", "VACUUM", "UPDATE STATISTICS"}
+        }
+
+    class Parser(TSQL.Parser):
+        def _parse_primary_key(self, wrapped_optional=False, in_props=False, named_primary_key=False):
+            # PRIMARY KEY [CLUSTERED | NONCLUSTERED] [(cols)]: the storage word has no Oracle meaning
+            kind = self._prev.text.upper() if self._match_texts(("CLUSTERED", "NONCLUSTERED")) else None
+            node = super()._parse_primary_key(wrapped_optional, in_props, named_primary_key)
+            if kind:
+                node.meta["tsql_index_kind"] = kind
+            return node
+
+        def _parse_types(self, *args, **kwargs):
+            # keep the T-SQL spelling (NTEXT, REAL, SYSNAME ...): stock folds several into one enum
+            start = self._curr
+            node = super()._parse_types(*args, **kwargs)
+            if isinstance(node, exp.DataType) and start is not None and self._prev is not None:
+                node.meta["tsql"] = self.sql[start.start:self._prev.end + 1]
+            return node
+
+        def _parse_unique(self):
+            kind = self._prev.text.upper() if self._match_texts(("CLUSTERED", "NONCLUSTERED")) else None
+            this = None
+            if self._match(TokenType.L_PAREN, advance=False) or not kind:
+                this = self._parse_schema(self._parse_id_var(any_token=False))
+            node = self.expression(exp.UniqueColumnConstraint(this=this))
+            if kind:
+                node.meta["tsql_index_kind"] = kind
+            return node
+
+
+DIALECT = MigrateTSQL()
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+
+def tokenize(text: str):
+    return DIALECT.tokenize(text)
+
+
+def parse_tokens(tokens, sql: str) -> list[exp.Expression | None]:
+    """Parse a token slice as one or more SQL statements; raises ParseError."""
+    from sqlglot.errors import ErrorLevel
+
+    parser = DIALECT.parser(error_level=ErrorLevel.RAISE, max_errors=1)
+    return parser.parse(tokens, sql)
+
+
+STRINGY = {TokenType.STRING, TokenType.NATIONAL_STRING, TokenType.IDENTIFIER, TokenType.HEX_STRING,
+           TokenType.BIT_STRING, TokenType.BYTE_STRING, TokenType.RAW_STRING, TokenType.HEREDOC_STRING}
+
+
+def word(token) -> str:
+    """Upper-cased keyword text of a token, or '' for quoted identifiers and literals."""
+    if token.token_type in STRINGY:
+        return ""
+    return token.text.upper()

@@ -1,0 +1,240 @@
+"""The rule catalogue's machinery: registration, context, events, application.
+
+A rule lives in its own file under the ``rules`` package (sqlfluff style): a stable
+id (``TS0123``), a dotted name, a docstring (first line: what it does; then
+T-SQL → Oracle examples), and one or more pure transforms ``Expr -> Expr``
+registered for sqlglot node classes. Fixtures live in ``rules/fixtures/<ID>.yaml``.
+
+Transforms never print SQL. They return a node (the same one, or a replacement) and
+report through the context:
+
+- ``ctx.fixed(rule, node, msg)``  converted by a rule (LSP: information)
+- ``ctx.note(rule, node, msg)``   converted, with a semantic caveat (``-- MIGRATION NOTE``)
+- ``ctx.todo(rule, node, msg)``   cannot convert: the whole statement is kept commented
+                                  out under ``-- MIGRATION TODO [ID]: msg``
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlglot import exp
+
+Transform = Callable[[exp.Expression, "Context"], exp.Expression]
+
+INFO, NOTE, TODO, ERROR = "info", "note", "todo", "error"
+
+
+@dataclass
+class Rule:
+    id: str
+    name: str
+    summary: str
+    doc: str
+    category: str
+    module: str = ""
+    transforms: list[tuple[tuple[type, ...], Transform, str]] = field(default_factory=list)  # (nodes, fn, order)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "summary": self.summary, "category": self.category}
+
+
+@dataclass
+class Event:
+    rule: str
+    severity: str  # info | note | todo | error
+    message: str
+    line: int | None = None  # 1-based, file coordinates
+    col: int | None = None
+    end_line: int | None = None
+    end_col: int | None = None
+
+    def to_dict(self) -> dict:
+        d = {"rule": self.rule, "severity": self.severity, "message": self.message}
+        if self.line is not None:
+            d.update(line=self.line, col=self.col, end_line=self.end_line, end_col=self.end_col)
+        return d
+
+
+class Unconvertible(Exception):
+    """Raised by ``ctx.todo``: the statement cannot be converted."""
+
+    def __init__(self, rule: str, message: str):
+        super().__init__(message)
+        self.rule, self.message = rule, message
+
+
+RULES: dict[str, Rule] = {}
+
+
+def define(id: str, name: str, category: str, doc: str) -> Rule:
+    """Declare a rule (once per rule file)."""
+    doc = (doc or "").strip()
+    summary = doc.splitlines()[0] if doc else name
+    rule = Rule(id=id, name=name, summary=summary, doc=doc, category=category)
+    RULES[id] = rule
+    return rule
+
+
+def transform(rule: Rule, *nodes: type, order: str = "post") -> Callable[[Transform], Transform]:
+    """Register ``fn`` as a transform of ``rule`` for nodes of the given classes.
+
+    ``order="pre"`` runs before the node's children are converted (rules that need
+    to see the original T-SQL operands, e.g. type-dependent ``+``); ``"post"`` after.
+    """
+
+    def deco(fn: Transform) -> Transform:
+        rule.transforms.append((nodes, fn, order))
+        return fn
+
+    return deco
+
+
+_LOADED = False
+
+
+def load_rules() -> dict[str, Rule]:
+    global _LOADED
+    if not _LOADED:
+        import rules
+
+        for mod in sorted(pkgutil.iter_modules(rules.__path__), key=lambda m: m.name):
+            if mod.name.startswith("ts"):
+                m = importlib.import_module(f"rules.{mod.name}")
+                for r in RULES.values():
+                    if not r.module and r.id.lower() in mod.name:
+                        r.module = m.__name__
+        _LOADED = True
+    return RULES
+
+
+class Context:
+    """What a transform may consult and report to, for one statement."""
+
+    def __init__(self, catalog, names, config, span=None, kind: str = ""):
+        self.catalog = catalog
+        self.names = names
+        self.config = config
+        self.span = span  # source Span of the statement
+        self.kind = kind
+        self.events: list[Event] = []
+        self.extra_before: list[str] = []  # rendered statements to emit before this one (e.g. setup)
+        self.scope_tables: dict[str, str] = {}  # alias/name (casefold) -> table name, for type lookups
+
+    def _event(self, rule: Rule | str, severity: str, node, message: str) -> Event:
+        rid = rule.id if isinstance(rule, Rule) else rule
+        line = col = end_line = end_col = None
+        meta = getattr(node, "meta", None) if node is not None else None
+        if meta and "line" in meta and self.span is not None:
+            # sqlglot's meta is relative to the batch: we record the statement's own span instead
+            pass
+        if self.span is not None:
+            line, col, end_line, end_col = self.span.line, self.span.col, self.span.end_line, self.span.end_col
+        ev = Event(rid, severity, message, line, col, end_line, end_col)
+        self.events.append(ev)
+        return ev
+
+    def fixed(self, rule, node, message: str) -> None:
+        self._event(rule, INFO, node, message)
+
+    def note(self, rule, node, message: str) -> None:
+        self._event(rule, NOTE, node, message)
+
+    def todo(self, rule, node, message: str):
+        rid = rule.id if isinstance(rule, Rule) else rule
+        raise Unconvertible(rid, message)
+
+
+class Engine:
+    """Applies every registered transform in one traversal (pre + post hooks by class)."""
+
+    def __init__(self, rules: dict[str, Rule] | None = None, disabled: set[str] | None = None):
+        self.rules = rules if rules is not None else load_rules()
+        disabled = disabled or set()
+        self.pre: list[tuple[tuple[type, ...], Transform, Rule]] = []
+        self.post: list[tuple[tuple[type, ...], Transform, Rule]] = []
+        for rid in sorted(self.rules):
+            r = self.rules[rid]
+            if rid in disabled or r.category == "names":
+                continue
+            for nodes, fn, order in r.transforms:
+                (self.pre if order == "pre" else self.post).append((nodes, fn, r))
+        named = [(nodes, fn, r, order) for rid in sorted(self.rules) if rid not in disabled
+                 for r in [self.rules[rid]] if r.category == "names" for nodes, fn, order in r.transforms]
+        self.names_pre = [(n, f, r) for n, f, r, o in named if o == "pre"]
+        self.names_pass = [(n, f, r) for n, f, r, o in named if o != "pre"]
+        self._cache: dict[tuple[type, str], list] = {}
+
+    def _for(self, cls: type, which: str, table) -> list:
+        key = (cls, which)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = [(fn, r) for nodes, fn, r in table if issubclass(cls, nodes)]
+            self._cache[key] = hit
+        return hit
+
+    def apply(self, tree: exp.Expression, ctx: Context) -> exp.Expression:
+        tree = self._visit(tree, ctx, self.pre, self.post, "main")
+        if self.names_pass or self.names_pre:
+            tree = self._visit(tree, ctx, self.names_pre, self.names_pass, "names")
+        return tree
+
+    def _visit(self, node: exp.Expression, ctx: Context, pre, post, tag: str) -> exp.Expression:
+        for fn, _r in self._for(type(node), tag + "pre", pre):
+            new = fn(node, ctx)
+            if new is not node:
+                return self._visit(new, ctx, pre, post, tag) if type(new) is not type(node) else \
+                    self._children(new, ctx, pre, post, tag)
+        return self._children(node, ctx, pre, post, tag)
+
+    def _children(self, node, ctx, pre, post, tag):
+        for key, value in list(node.args.items()):
+            if isinstance(value, exp.Expression):
+                new = self._visit(value, ctx, pre, post, tag)
+                if new is not value:
+                    node.set(key, new)
+            elif isinstance(value, list):
+                changed = False
+                out = []
+                for v in value:
+                    if isinstance(v, exp.Expression):
+                        nv = self._visit(v, ctx, pre, post, tag)
+                        changed |= nv is not v
+                        out.append(nv)
+                    else:
+                        out.append(v)
+                if changed:
+                    node.set(key, out)
+        for fn, _r in self._for(type(node), tag + "post", post):
+            new = fn(node, ctx)
+            if new is not node:
+                node = new
+                if not isinstance(node, exp.Expression):
+                    break
+        return node
+
+
+# --- unit rules: transforms of front-end nodes (procedural idioms) ------------------------
+
+_UNIT_RULES: list[tuple[Rule, type, Callable]] = []
+
+
+def unit_transform(rule: Rule, node_class: type):
+    """Register ``fn(node, ctx, project) -> str | None`` for a front-end node class.
+
+    Returns rendered Oracle text, or None when the idiom does not match.
+    """
+
+    def deco(fn):
+        _UNIT_RULES.append((rule, node_class, fn))
+        return fn
+
+    return deco
+
+
+def unit_rules() -> list[tuple[Rule, type, Callable]]:
+    load_rules()
+    return sorted(_UNIT_RULES, key=lambda r: r[0].id)

@@ -1,0 +1,188 @@
+"""Source layer: bytes → text (any encoding), newline style, GO batches with spans.
+
+Everything downstream works on ``SourceFile.text`` with LF newlines; offsets,
+lines and columns refer to that text (lines and columns are 1-based).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["SourceFile", "Batch", "Span", "decode", "split_batches", "DecodeError"]
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we accept."""
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # offset into SourceFile.text
+    end: int  # exclusive
+    line: int  # 1-based
+    col: int  # 1-based
+    end_line: int
+    end_col: int
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "col": self.col, "end_line": self.end_line, "end_col": self.end_col}
+
+
+@dataclass
+class Batch:
+    """Text between GO separators. ``repeat`` is n for ``GO n``."""
+
+    text: str
+    offset: int  # offset of text[0] in the file text
+    line: int  # line of text[0] in the file (1-based)
+    repeat: int = 1
+
+
+@dataclass
+class SourceFile:
+    path: str
+    text: str
+    encoding: str
+    newline: str = "\n"
+    had_bom: bool = False
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        starts = [0]
+        starts.extend(m.end() for m in re.finditer("\n", self.text))
+        self._line_starts = starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, col), both 1-based, of an offset into ``text``."""
+        import bisect
+
+        i = bisect.bisect_right(self._line_starts, offset) - 1
+        return i + 1, offset - self._line_starts[i] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.position(start)
+        end_line, end_col = self.position(max(start, end - 1))
+        return Span(start, end, line, col, end_line, end_col + (1 if end > start else 0))
+
+    @classmethod
+    def from_bytes(cls, path: str, data: bytes) -> "SourceFile":
+        text, encoding, bom = decode(data)
+        newline = "\r\n" if "\r\n" in text else "\n"
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return cls(path=path, text=text, encoding=encoding, newline=newline, had_bom=bom)
+
+    @classmethod
+    def from_text(cls, path: str, text: str) -> "SourceFile":
+        return cls.from_bytes(path, text.encode("utf-8"))
+
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+def decode(data: bytes) -> tuple[str, str, bool]:
+    """Decode SQL script bytes. Returns (text, encoding, had_bom).
+
+    Order: BOM (UTF-8/16/32 as SSMS writes them), BOM-less UTF-16 detected by
+    NUL bytes, strict UTF-8, then cp1252 (the usual Windows default). Text with
+    NUL characters left after decoding is not a SQL script: DecodeError.
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc.replace("-sig", "") + " (BOM)", True
+            except UnicodeDecodeError as e:
+                raise DecodeError(f"file starts with a {enc} byte-order mark but is not valid {enc}: {e}") from e
+    if len(data) >= 4 and data[1::2].count(0) > len(data) // 4 and data[0::2].count(0) == 0:
+        try:
+            return data.decode("utf-16-le"), "utf-16-le", False
+        except UnicodeDecodeError:
+            pass
+    if len(data) >= 4 and data[0::2].count(0) > len(data) // 4 and data[1::2].count(0) == 0:
+        try:
+            return data.decode("utf-16-be"), "utf-16-be", False
+        except UnicodeDecodeError:
+            pass
+    try:
+        text, enc = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text, enc = data.decode("cp1252", errors="strict") if _cp1252_ok(data) else (None, None)
+        if text is None:
+            raise DecodeError("not UTF-8, UTF-16 or cp1252 text") from None
+        enc = "cp1252"
+    if "\x00" in text:
+        raise DecodeError("binary content (NUL bytes) in a SQL script")
+    return text, enc, False
+
+
+def _cp1252_ok(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+# A batch separator is GO alone on its line (optionally "GO n"), outside strings and comments.
+_GO_LINE = re.compile(r"^[ \t]*GO(?:[ \t]+(\d+))?[ \t]*(?:--[^\n]*)?$", re.I | re.M)
+
+
+def _code_mask(text: str) -> bytearray:
+    """1 where text[i] is inside a string literal, quoted identifier or comment."""
+    mask = bytearray(len(text))
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "-" and text.startswith("--", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+        elif c == "/" and text.startswith("/*", i):
+            depth, j = 1, i + 2
+            while j < n and depth:
+                if text.startswith("/*", j):
+                    depth, j = depth + 1, j + 2
+                elif text.startswith("*/", j):
+                    depth, j = depth - 1, j + 2
+                else:
+                    j += 1
+        elif c in "'\"[":
+            close = {"'": "'", '"': '"', "[": "]"}[c]
+            j = i + 1
+            while j < n:
+                if text[j] == close:
+                    if j + 1 < n and text[j + 1] == close:
+                        j += 2
+                        continue
+                    j += 1
+                    break
+                j += 1
+            else:
+                j = n
+        else:
+            i += 1
+            continue
+        mask[i:j] = b"\x01" * (j - i)
+        i = j
+    return mask
+
+
+def split_batches(text: str) -> list[Batch]:
+    """Split on GO lines that are real code (not inside strings or comments)."""
+    mask = _code_mask(text) if "go" in text.lower() else bytearray(len(text))
+    batches: list[Batch] = []
+    pos = 0
+    for m in _GO_LINE.finditer(text):
+        go_at = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        if mask[go_at]:
+            continue
+        batches.append(Batch(text[pos:m.start()], pos, text.count("\n", 0, pos) + 1, int(m.group(1) or 1)))
+        pos = m.end()
+    batches.append(Batch(text[pos:], pos, text.count("\n", 0, pos) + 1, 1))
+    return [b for b in batches if b.text.strip()]

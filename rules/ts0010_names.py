@@ -1,0 +1,49 @@
+"""Map every identifier through the project's name map; drop ``dbo``, map other schemas.
+
+T-SQL ``[Order Details]``, ``"OrderID"``, ``dbo.Customers`` become Oracle
+``ORDER_DETAILS``, ``ORDERID``, ``CUSTOMERS``: unquoted upper case, so Oracle
+code written by hand later can use them without quotes. Reserved words get a
+suffix (``Level`` → ``LEVEL_``). The whole map is written to ``name-map.json``
+and can be overridden there or in ``migrate.toml``.
+
+T-SQL::
+
+    SELECT [o].[Order ID] FROM dbo.[Order Details] AS o
+
+Oracle::
+
+    SELECT o.ORDER_ID FROM ORDER_DETAILS o
+"""
+
+from sqlglot import exp
+
+from migrator.rulebook import define, transform
+
+RULE = define("TS0010", "names.identifiers", "names", __doc__)
+
+
+@transform(RULE, exp.Identifier)
+def map_identifier(node: exp.Identifier, ctx) -> exp.Identifier:
+    if node.meta.get("mapped"):
+        return node
+    new = exp.Identifier(this=ctx.names.name(node.name), quoted=False)
+    new.meta["mapped"] = True
+    return new
+
+
+@transform(RULE, exp.Table, order="pre")
+def map_schema(node: exp.Table, ctx) -> exp.Table:
+    db = node.args.get("db")
+    catalog = node.args.get("catalog")
+    if catalog is not None:
+        ctx.todo(RULE, node, f"three-part name {node.sql(dialect='tsql')}: another database; map it to a "
+                             "schema or database link by hand")
+    if db is not None:
+        target = ctx.names.schema(db.name.strip('[]"'))
+        if target is None:
+            node.set("db", None)
+        else:
+            ident = exp.Identifier(this=target, quoted=False)
+            ident.meta["mapped"] = True
+            node.set("db", ident)
+    return node
