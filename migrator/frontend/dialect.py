@@ -14,6 +14,8 @@ from sqlglot import exp
 from sqlglot.dialects.tsql import TSQL
 from sqlglot.tokens import TokenType
 
+from migrator.frontend import parse_ddl, parse_dml, parse_expr
+
 
 class MigrateTSQL(TSQL):
     class Tokenizer(TSQL.Tokenizer):
@@ -24,7 +26,15 @@ class MigrateTSQL(TSQL):
             if k not in {"GO", "PRINT", "CALL", "EXPLAIN", "OPTIMIZE", "PREPARE", "VACUUM", "UPDATE STATISTICS"}
         }
 
-    class Parser(TSQL.Parser):
+    class Parser(parse_ddl.ParserMixin, parse_dml.ParserMixin, parse_expr.ParserMixin, TSQL.Parser):
+        # tables spread from one module per concern, like sqlglot dialects spread their parent's
+        STATEMENT_PARSERS = {**TSQL.Parser.STATEMENT_PARSERS, **parse_ddl.STATEMENT_PARSERS,
+                             **parse_dml.STATEMENT_PARSERS, **parse_expr.STATEMENT_PARSERS}
+        FUNCTION_PARSERS = {**TSQL.Parser.FUNCTION_PARSERS, **parse_ddl.FUNCTION_PARSERS,
+                            **parse_dml.FUNCTION_PARSERS, **parse_expr.FUNCTION_PARSERS}
+        PROPERTY_PARSERS = {**TSQL.Parser.PROPERTY_PARSERS, **parse_ddl.PROPERTY_PARSERS,
+                            **parse_dml.PROPERTY_PARSERS, **parse_expr.PROPERTY_PARSERS}
+
         def _parse_primary_key(self, wrapped_optional=False, in_props=False, named_primary_key=False):
             # PRIMARY KEY [CLUSTERED | NONCLUSTERED] [(cols)]: the storage word has no Oracle meaning
             kind = self._prev.text.upper() if self._match_texts(("CLUSTERED", "NONCLUSTERED")) else None
