@@ -177,7 +177,8 @@ def _gap_comments(gap: str) -> str:
 
 def convert_node(node: Node, batch: Batch, src: SourceFile, project: Project) -> UnitResult:
     kind, name = classify(node)
-    ctx = Context(project.catalog, project.names, project.config, span=node.span, kind=kind)
+    ctx = Context(project.catalog, project.names, project.config, span=node.span, kind=kind,
+                  locate=lambda a, b: src.span(batch.offset + a, batch.offset + b))
     try:
         body = _convert(node, batch, ctx, project)
     except Unconvertible as u:
@@ -205,8 +206,10 @@ def _dedupe(events: list[Event]) -> list[Event]:
 
 
 def _marked(node: Node, kind: str, name: str, ctx: Context, rule: str, message: str) -> UnitResult:
-    ev = Event(rule, TODO, message, node.span.line, node.span.col, node.span.end_line, node.span.end_col)
-    events = [e for e in ctx.events if e.severity != INFO] + [ev]
+    todo = [e for e in ctx.events if e.severity == TODO and e.rule == rule and e.message == message]
+    ev = todo[-1] if todo else Event(rule, TODO, message, node.span.line, node.span.col, node.span.end_line,
+                                     node.span.end_col)
+    events = [e for e in ctx.events if e.severity not in (INFO, TODO)] + [ev]
     text = f"-- MIGRATION TODO [{rule}]: {_one_line(message)}\n" + comment_out(node.text)
     return UnitResult(kind, name, node.span, MARKED, events, text, node.text)
 

@@ -114,7 +114,8 @@ def load_rules() -> dict[str, Rule]:
 class Context:
     """What a transform may consult and report to, for one statement."""
 
-    def __init__(self, catalog, names, config, span=None, kind: str = ""):
+    def __init__(self, catalog, names, config, span=None, kind: str = "", locate=None):
+        self.locate = locate  # (batch start, batch end) offsets -> file Span
         self.catalog = catalog
         self.names = names
         self.config = config
@@ -127,15 +128,30 @@ class Context:
     def _event(self, rule: Rule | str, severity: str, node, message: str) -> Event:
         rid = rule.id if isinstance(rule, Rule) else rule
         line = col = end_line = end_col = None
-        meta = getattr(node, "meta", None) if node is not None else None
-        if meta and "line" in meta and self.span is not None:
-            # sqlglot's meta is relative to the batch: we record the statement's own span instead
-            pass
-        if self.span is not None:
-            line, col, end_line, end_col = self.span.line, self.span.col, self.span.end_line, self.span.end_col
+        span = self.node_span(node)
+        if span is not None:
+            line, col, end_line, end_col = span.line, span.col, span.end_line, span.end_col
         ev = Event(rid, severity, message, line, col, end_line, end_col)
         self.events.append(ev)
         return ev
+
+    def node_span(self, node):
+        """File span of a sqlglot node (from token offsets in its meta), else the statement's."""
+        if node is not None and self.locate is not None and isinstance(node, exp.Expression):
+            starts, ends = [], []
+            for n in node.walk():
+                m = n.meta if n._meta else None
+                if m and "start" in m and "end" in m:
+                    starts.append(m["start"])
+                    ends.append(m["end"])
+                    if len(starts) > 64:
+                        break
+            if starts:
+                try:
+                    return self.locate(min(starts), max(ends) + 1)
+                except Exception:  # noqa: BLE001 - a position is a nicety, never fatal
+                    pass
+        return self.span
 
     def fixed(self, rule, node, message: str) -> None:
         self._event(rule, INFO, node, message)
@@ -144,7 +160,9 @@ class Context:
         self._event(rule, NOTE, node, message)
 
     def todo(self, rule, node, message: str):
+        """Give up on this statement: it is kept commented out under a TODO marker."""
         rid = rule.id if isinstance(rule, Rule) else rule
+        self._event(rid, TODO, node, message)
         raise Unconvertible(rid, message)
 
 

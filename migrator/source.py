@@ -78,12 +78,12 @@ class SourceFile:
         return cls.from_bytes(path, text.encode("utf-8"))
 
 
-_BOMS = [
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+_BOMS = [  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (codecs.BOM_UTF8, "utf-8", "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
 ]
 
 
@@ -92,42 +92,49 @@ def decode(data: bytes) -> tuple[str, str, bool]:
 
     Order: BOM (UTF-8/16/32 as SSMS writes them), BOM-less UTF-16 detected by
     NUL bytes, strict UTF-8, then cp1252 (the usual Windows default). Text with
-    NUL characters left after decoding is not a SQL script: DecodeError.
+    NUL characters (or mostly control characters) left after decoding is not a
+    SQL script: DecodeError. The BOM itself is never part of the text.
     """
-    for bom, enc in _BOMS:
+    for bom, enc, name in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(enc), enc.replace("-sig", "") + " (BOM)", True
+                return data[len(bom):].decode(enc), f"{name} (BOM)", True
             except UnicodeDecodeError as e:
-                raise DecodeError(f"file starts with a {enc} byte-order mark but is not valid {enc}: {e}") from e
+                raise DecodeError(f"file starts with a {name} byte-order mark but is not valid {name}: "
+                                  f"{e.reason} at byte {e.start + len(bom)}") from None
+    text = enc = None
     if len(data) >= 4 and data[1::2].count(0) > len(data) // 4 and data[0::2].count(0) == 0:
+        enc = "utf-16-le"
+    elif len(data) >= 4 and data[0::2].count(0) > len(data) // 4 and data[1::2].count(0) == 0:
+        enc = "utf-16-be"
+    if enc:
         try:
-            return data.decode("utf-16-le"), "utf-16-le", False
+            text = data.decode(enc)
         except UnicodeDecodeError:
-            pass
-    if len(data) >= 4 and data[0::2].count(0) > len(data) // 4 and data[1::2].count(0) == 0:
+            text = enc = None
+    if text is None:
         try:
-            return data.decode("utf-16-be"), "utf-16-be", False
+            text, enc = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            pass
-    try:
-        text, enc = data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        text, enc = data.decode("cp1252", errors="strict") if _cp1252_ok(data) else (None, None)
-        if text is None:
-            raise DecodeError("not UTF-8, UTF-16 or cp1252 text") from None
-        enc = "cp1252"
-    if "\x00" in text:
-        raise DecodeError("binary content (NUL bytes) in a SQL script")
+            try:
+                text, enc = data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError as e:
+                raise DecodeError(f"not UTF-8, UTF-16 or cp1252 text (byte 0x{data[e.start]:02x} "
+                                  f"at offset {e.start})") from None
+    _check_text(text)
     return text, enc, False
 
 
-def _cp1252_ok(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-        return True
-    except UnicodeDecodeError:
-        return False
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _check_text(text: str) -> None:
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise DecodeError(f"binary content: NUL character at offset {nul}; not a SQL script")
+    bad = len(_CONTROL.findall(text[:65536]))
+    if bad > max(8, len(text[:65536]) // 100):
+        raise DecodeError(f"binary content: {bad} control characters in the first 64 KiB; not a SQL script")
 
 
 # A batch separator is GO alone on its line (optionally "GO n"), outside strings and comments.

@@ -1,0 +1,3 @@
+-- Alias type used by several tables
+CREATE TYPE dbo.Flag FROM bit NOT NULL
+GO

@@ -1,0 +1,1 @@
+"""Language server for T-SQL → Oracle migration (pygls). Planned in issue 5; not implemented yet."""
