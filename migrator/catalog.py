@@ -45,6 +45,7 @@ class Catalog:
     table_types: dict[str, dict] = field(default_factory=dict)
     routines: dict[str, dict] = field(default_factory=dict)  # name -> {"kind", "params": [...]}
     sequences: dict[str, dict] = field(default_factory=dict)
+    indexes: dict[str, list] = field(default_factory=dict)  # index name -> [table name, ...] in project order
     names: set[str] = field(default_factory=set)  # every object/column name, for the name map
 
     # -- queries ---------------------------------------------------------------
@@ -66,24 +67,33 @@ class Catalog:
     def alias_type(self, name: str) -> dict | None:
         return self.alias_types.get(name.casefold())
 
+    def index_rank(self, index: str, table: str) -> int:
+        """0 for the first index of this name in the project, 1 for the next one, ..."""
+        tables = [t.casefold() for t in self.indexes.get(index.casefold(), [])]
+        return tables.index(table.casefold()) if table.casefold() in tables else 0
+
     # -- building --------------------------------------------------------------
     def merge(self, other: "Catalog") -> None:
         for attr in ("tables", "views", "alias_types", "table_types", "routines", "sequences"):
             mine = getattr(self, attr)
             for k, v in getattr(other, attr).items():
                 mine.setdefault(k, v)
+        for k, v in other.indexes.items():
+            have = self.indexes.setdefault(k, [])
+            have.extend(t for t in v if t not in have)
         self.names |= other.names
 
     def to_dict(self) -> dict:
         return {"tables": self.tables, "views": self.views, "alias_types": self.alias_types,
                 "table_types": self.table_types, "routines": self.routines, "sequences": self.sequences,
-                "names": sorted(self.names)}
+                "indexes": self.indexes, "names": sorted(self.names)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Catalog":
         c = cls()
         for attr in ("tables", "views", "alias_types", "table_types", "routines", "sequences"):
             setattr(c, attr, dict(d.get(attr, {})))
+        c.indexes = {k: list(v) for k, v in d.get("indexes", {}).items()}
         c.names = set(d.get("names", []))
         return c
 
@@ -98,10 +108,24 @@ class Catalog:
                 self._add_table(tree)
             elif kind == "VIEW":
                 self._add_view(tree)
+            elif kind.endswith("INDEX") and isinstance(tree.this, exp.Index):
+                idx, table = tree.this.this, tree.this.args.get("table")
+                if idx is not None and isinstance(table, exp.Table):
+                    have = self.indexes.setdefault(idx.name.casefold(), [])
+                    if table.name not in have:
+                        have.append(table.name)
+                    self.names.add(idx.name)
             elif kind == "SEQUENCE":
                 name = tree.this.name if isinstance(tree.this, exp.Table) else tree.this.sql()
                 self.sequences[name.casefold()] = {"name": name}
                 self.names.add(name)
+        if isinstance(tree, exp.Alter) and (tree.args.get("kind") or "").upper() == "TABLE":
+            t = self.tables.get(tree.this.name.casefold()) if isinstance(tree.this, exp.Table) else None
+            if t is not None:
+                for action in tree.args.get("actions") or []:
+                    if isinstance(action, exp.ColumnDef):
+                        t["columns"][action.name.casefold()] = self._column_info(action)
+                        self.names.add(action.name)
         hook = getattr(tree, "catalog_entry", None)
         if callable(hook):
             hook(self)
@@ -119,28 +143,36 @@ class Catalog:
                     if isinstance(cdef, exp.Constraint) and cdef.this is not None:
                         self.names.add(cdef.this.name)
                     continue
-                kind = cdef.args.get("kind")
-                cons = [c.args.get("kind") for c in cdef.constraints]
-                info = {
-                    "name": cdef.name,
-                    "type": kind.sql(dialect="tsql") if kind is not None else None,
-                    "nullable": not any(isinstance(c, (exp.NotNullColumnConstraint, exp.PrimaryKeyColumnConstraint))
-                                        and not (isinstance(c, exp.NotNullColumnConstraint) and c.args.get("allow_null"))
-                                        for c in cons),
-                    "identity": any(isinstance(c, exp.GeneratedAsIdentityColumnConstraint) for c in cons),
-                    "computed": any(isinstance(c, exp.ComputedColumnConstraint) for c in cons),
-                }
-                if kind is not None and kind.this == exp.DataType.Type.USERDEFINED:
-                    alias = self.alias_type(kind.sql(dialect="tsql"))
-                    if alias:
-                        info["type"] = alias["base"]
-                cols[cdef.name.casefold()] = info
+                cols[cdef.name.casefold()] = self._column_info(cdef)
                 self.names.add(cdef.name)
                 for c in cdef.constraints:
                     if c.this is not None:
                         self.names.add(c.this.name)
         self.tables[name.casefold()] = {"name": name, "schema": table.db or None, "columns": cols}
         self.names.add(name)
+
+    def _column_info(self, cdef: exp.ColumnDef) -> dict:
+        kind = cdef.args.get("kind")
+        cons = [c.args.get("kind") for c in cdef.constraints]
+        computed = [c for c in cons if isinstance(c, exp.ComputedColumnConstraint)]
+        info = {
+            "name": cdef.name,
+            "type": kind.sql(dialect="tsql") if kind is not None else None,
+            "nullable": not any(isinstance(c, (exp.NotNullColumnConstraint, exp.PrimaryKeyColumnConstraint))
+                                and not (isinstance(c, exp.NotNullColumnConstraint) and c.args.get("allow_null"))
+                                for c in cons),
+            "identity": any(isinstance(c, exp.GeneratedAsIdentityColumnConstraint) for c in cons),
+            "computed": bool(computed),
+        }
+        if computed:
+            info["expression"] = computed[0].this.sql(dialect="tsql")
+        if kind is not None and kind.this == exp.DataType.Type.USERDEFINED:
+            alias = self.alias_type(kind.sql(dialect="tsql"))
+            if alias:
+                info["type"] = alias["base"]
+                if alias.get("nullable") is False:
+                    info["nullable"] = False
+        return info
 
     def _add_view(self, tree: exp.Create) -> None:
         target = tree.this

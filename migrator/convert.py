@@ -191,6 +191,7 @@ def convert_node(node: Node, batch: Batch, src: SourceFile, project: Project) ->
         return unit
     notes = [e for e in ctx.events if e.severity == NOTE]
     header = "".join(f"-- MIGRATION NOTE [{e.rule}]: {e.message}\n" for e in _dedupe(notes))
+    header += "".join(f"-- {line}\n" for line in dict.fromkeys(ctx.comments))
     status = CAVEATS if notes else CONVERTED
     return UnitResult(kind, name, node.span, status, ctx.events, header + body, node.text)
 
@@ -219,7 +220,11 @@ def _one_line(s: str) -> str:
 
 
 def comment_out(text: str) -> str:
-    return "\n".join(("-- " + line).rstrip() for line in text.strip("\n").split("\n"))
+    """The original T-SQL, kept verbatim inside a block comment (line comments if it holds ``*/``)."""
+    body = text.strip("\n")
+    if "*/" not in body and not body.rstrip().endswith("/*"):
+        return "/*\n" + body + "\n*/"
+    return "\n".join(("-- " + line).rstrip() for line in body.split("\n"))
 
 
 def _convert(node: Node, batch: Batch, ctx: Context, project: Project) -> str:

@@ -141,43 +141,42 @@ def _check_text(text: str) -> None:
 _GO_LINE = re.compile(r"^[ \t]*GO(?:[ \t]+(\d+))?[ \t]*(?:--[^\n]*)?$", re.I | re.M)
 
 
+_SPECIAL = re.compile(r"--|/\*|['\"\[]")
+_CLOSERS = {"'": re.compile(r"'(?:[^']|'')*(?:'|\Z)"), '"': re.compile(r'"(?:[^"]|"")*(?:"|\Z)'),
+            "[": re.compile(r"\[(?:[^\]]|\]\])*(?:\]|\Z)")}
+_BLOCK_EDGE = re.compile(r"/\*|\*/")
+
+
+def _skip_span(text: str, i: int) -> int:
+    """End of the string, quoted identifier or comment starting at text[i] (len(text) if unterminated)."""
+    c = text[i]
+    if c == "-":
+        j = text.find("\n", i)
+        return len(text) if j < 0 else j
+    if c == "/":  # block comments nest in T-SQL
+        depth, j = 1, i + 2
+        while depth:
+            m = _BLOCK_EDGE.search(text, j)
+            if not m:
+                return len(text)
+            depth += 1 if m.group() == "/*" else -1
+            j = m.end()
+        return j
+    return _CLOSERS[c].match(text, i).end()
+
+
 def _code_mask(text: str) -> bytearray:
     """1 where text[i] is inside a string literal, quoted identifier or comment."""
     mask = bytearray(len(text))
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "-" and text.startswith("--", i):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-        elif c == "/" and text.startswith("/*", i):
-            depth, j = 1, i + 2
-            while j < n and depth:
-                if text.startswith("/*", j):
-                    depth, j = depth + 1, j + 2
-                elif text.startswith("*/", j):
-                    depth, j = depth - 1, j + 2
-                else:
-                    j += 1
-        elif c in "'\"[":
-            close = {"'": "'", '"': '"', "[": "]"}[c]
-            j = i + 1
-            while j < n:
-                if text[j] == close:
-                    if j + 1 < n and text[j + 1] == close:
-                        j += 2
-                        continue
-                    j += 1
-                    break
-                j += 1
-            else:
-                j = n
-        else:
-            i += 1
-            continue
+    i = 0
+    while True:
+        m = _SPECIAL.search(text, i)
+        if not m:
+            return mask
+        i = m.start()
+        j = _skip_span(text, i)
         mask[i:j] = b"\x01" * (j - i)
         i = j
-    return mask
 
 
 def split_batches(text: str) -> list[Batch]:

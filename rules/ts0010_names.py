@@ -26,7 +26,11 @@ RULE = define("TS0010", "names.identifiers", "names", __doc__)
 def map_identifier(node: exp.Identifier, ctx) -> exp.Identifier:
     if node.meta.get("mapped"):
         return node
-    new = exp.Identifier(this=ctx.names.name(node.name), quoted=False)
+    target = ctx.names.name(node.name)
+    if target.replace("_", "") != node.name.upper().replace("_", ""):
+        # more than case folding: say so where the name is used, for reviewers and searches
+        ctx.comments.append(f'[TS0010] name map: "{node.name}" -> {target}')
+    new = exp.Identifier(this=target, quoted=False)
     new.meta["mapped"] = True
     return new
 

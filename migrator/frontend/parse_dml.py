@@ -1,13 +1,74 @@
-"""Parser extensions for T-SQL dml syntax stock sqlglot does not read (mixed into MigrateTSQL.Parser)."""
+"""Parser extensions for T-SQL dml syntax stock sqlglot does not read (mixed into MigrateTSQL.Parser).
+
+- ``CREATE VIEW v WITH SCHEMABINDING, VIEW_METADATA AS ...``: a comma list of view attributes
+  (stock reads one and gives up on the statement).
+- ``... WITH CHECK OPTION`` at the end of a view's query (a QueryOption in ``options``).
+- ``DELETE TOP (n) [PERCENT] ...`` / ``UPDATE TOP (n) ...``: stock reads ``TOP`` as a table
+  name (DELETE) or fails (UPDATE); we read it into ``meta["tsql_top"]`` for TS0419.
+- ``DELETE [FROM] t FROM t JOIN u ...``: the second FROM is read into ``meta["tsql_from"]``.
+"""
 
 from __future__ import annotations
 
-from sqlglot import exp  # noqa: F401
+from sqlglot import exp
+from sqlglot.dialects.tsql import TSQL
+from sqlglot.tokens import TokenType
 
 STATEMENT_PARSERS: dict = {}
 FUNCTION_PARSERS: dict = {}
 PROPERTY_PARSERS: dict = {}
 
 
+def _parse_check_option(self):
+    if self._match_text_seq("WITH", "CHECK", "OPTION"):
+        node = exp.QueryOption(this=exp.var("WITH CHECK OPTION"))
+        node.meta["check_option"] = True
+        return "options", [node]
+    return "options", None
+
+
 class ParserMixin:
-    pass
+    # ``CREATE VIEW ... AS SELECT ... WITH CHECK OPTION``: a query modifier, kept in ``options``
+    QUERY_MODIFIER_PARSERS = {**TSQL.Parser.QUERY_MODIFIER_PARSERS, TokenType.WITH: _parse_check_option}
+    QUERY_MODIFIER_TOKENS = set(QUERY_MODIFIER_PARSERS)
+
+    def _parse_with_property(self):
+        node = super()._parse_with_property()
+        if isinstance(node, exp.ViewAttributeProperty):
+            out = [node]
+            while self._match(TokenType.COMMA):
+                if not self._match_texts(self.VIEW_ATTRIBUTES):
+                    self.raise_error("expected a view attribute")
+                out.append(self.expression(exp.ViewAttributeProperty(this=self._prev.text.upper())))
+            return out if len(out) > 1 else node
+        return node
+
+    def _parse_dml_top(self) -> exp.Expression | None:
+        if not (self._curr and self._curr.token_type != TokenType.STRING and self._curr.text.upper() == "TOP"):
+            return None
+        self._advance()
+        count = self._parse_wrapped(self._parse_bitwise) if self._match(TokenType.L_PAREN, advance=False) \
+            else self._parse_number()
+        percent = self._match_text_seq("PERCENT")
+        top = exp.Limit(expression=count, limit_options=exp.LimitOptions(percent=bool(percent)))
+        return top
+
+    def _parse_delete(self):
+        top = self._parse_dml_top()
+        node = super()._parse_delete()
+        if isinstance(node, exp.Delete):
+            if top is not None:
+                node.meta["tsql_top"] = top
+            if self._match(TokenType.FROM):
+                node.meta["tsql_from"] = self._parse_table(joins=True)
+                where = self._parse_where()
+                if where is not None:
+                    node.set("where", where)
+        return node
+
+    def _parse_update(self):
+        top = self._parse_dml_top()
+        node = super()._parse_update()
+        if top is not None and isinstance(node, exp.Update):
+            node.meta["tsql_top"] = top
+        return node
