@@ -31,6 +31,9 @@ def map_identifier(node: exp.Identifier, ctx) -> exp.Identifier:
         # more than case folding: say so where the name is used, for reviewers and searches
         ctx.comments.append(f'[TS0010] name map: "{node.name}" -> {target}')
     new = exp.Identifier(this=target, quoted=False)
+    for flag in ("temporary", "global_"):  # #temp / ##global tables: the guard refuses them
+        if node.args.get(flag):
+            new.set(flag, True)
     new.meta["mapped"] = True
     return new
 

@@ -1,12 +1,64 @@
-"""Generator overrides for functions, and the names of Oracle 19c built-in functions.
+"""Generator overrides for functions, the names of Oracle 19c built-in functions, and the guard's list.
 
 ``ORACLE_FUNCTIONS`` is what the guard lets through as an anonymous function call:
 a T-SQL function left unconverted is never printed as if it were Oracle.
+
+``FORBIDDEN`` names the sqlglot node classes that stock sqlglot's T-SQL parser produces
+and whose stock Oracle generation is not Oracle 19c syntax (found by running every T-SQL
+built-in through the stock Oracle generator): the function rules (TS02xx) convert them,
+and the guard refuses any left over. ``bad_function`` adds the argument-dependent cases.
 """
 
 from __future__ import annotations
 
-TRANSFORMS: dict = {}
+from sqlglot import exp
+
+from migrator.frontend.parse_expr import TsqlCall
+
+TRANSFORMS: dict = {
+    TsqlCall: lambda self, e: self.func(e.name, *e.expressions),  # never reached: the guard refuses it
+}
+
+FORBIDDEN: dict[type, str] = {
+    exp.TryCast: "TRY_CAST",
+    exp.DateAdd: "DATEADD",
+    exp.DateDiff: "DATEDIFF",
+    exp.Uuid: "NEWID()",
+    exp.Left: "LEFT()",
+    exp.Right: "RIGHT()",
+    exp.CurrentTimestamp: "GETDATE()/CURRENT_TIMESTAMP (convert explicitly)",
+    TsqlCall: "a T-SQL built-in function",
+    exp.Repeat: "REPLICATE()", exp.Space: "SPACE()", exp.Concat: "CONCAT() (T-SQL semantics)",
+    exp.ConcatWs: "CONCAT_WS()", exp.TimeToStr: "FORMAT()/DATENAME()", exp.Year: "YEAR()",
+    exp.Month: "MONTH()", exp.Day: "DAY()", exp.DateFromParts: "DATEFROMPARTS()",
+    exp.TimestampFromParts: "DATETIMEFROMPARTS()", exp.Convert: "CONVERT()", exp.Unicode: "UNICODE()",
+    exp.Pi: "PI()", exp.BitwiseXor: "^ (bitwise XOR)", exp.BitwiseAnd: "& (bitwise AND)",
+    exp.BitwiseOr: "| (bitwise OR)", exp.BitwiseNot: "~ (bitwise NOT)", exp.BitwiseLeftShift: "<<",
+    exp.BitwiseRightShift: ">>", exp.ObjectId: "OBJECT_ID()", exp.CurrentUser: "CURRENT_USER/SUSER_SNAME()",
+    exp.SessionUser: "SESSION_USER", exp.CurrentTimestampLTZ: "SYSDATETIMEOFFSET()",
+    exp.TimestampTrunc: "DATETRUNC()", exp.JSONExtractScalar: "JSON_VALUE()", exp.JSONExtract: "JSON_QUERY()",
+    exp.MD5: "HASHBYTES()", exp.SHA: "HASHBYTES()", exp.SHA2: "HASHBYTES()", exp.OpenJSON: "OPENJSON()",
+    exp.Compress: "COMPRESS()", exp.ApproxDistinct: "APPROX_COUNT_DISTINCT()", exp.Degrees: "DEGREES()",
+    exp.Radians: "RADIANS()", exp.Cot: "COT()", exp.Stuff: "STUFF()", exp.StrToDate: "a T-SQL date parse",
+    exp.TimeStrToTime: "a T-SQL date parse", exp.TsOrDsToDate: "a T-SQL date conversion",
+}
+
+ORACLE_EXTRACT_UNITS = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "TIMEZONE_HOUR",
+                        "TIMEZONE_MINUTE", "TIMEZONE_REGION", "TIMEZONE_ABBR"}
+
+
+def bad_function(node: exp.Expression) -> str | None:
+    """Why ``node`` has no Oracle 19c form as it stands, or None."""
+    what = FORBIDDEN.get(type(node))
+    if what:
+        return what
+    if isinstance(node, exp.Rand) and node.this is not None:
+        return "RAND(seed)"
+    if isinstance(node, exp.Round) and node.args.get("truncate") is not None:
+        return "ROUND(x, n, 1)"
+    if isinstance(node, exp.Extract) and node.name.upper() not in ORACLE_EXTRACT_UNITS:
+        return f"DATEPART({node.name})"
+    return None
 
 ORACLE_FUNCTIONS = frozenset(
     """ABS ACOS ADD_MONTHS APPROX_COUNT_DISTINCT ASCII ASCIISTR ASIN ATAN ATAN2 AVG BFILENAME BIN_TO_NUM
@@ -24,7 +76,8 @@ ORACLE_FUNCTIONS = frozenset(
     TO_DSINTERVAL TO_MULTI_BYTE TO_NCHAR TO_NCLOB TO_NUMBER TO_SINGLE_BYTE TO_TIMESTAMP TO_TIMESTAMP_TZ
     TO_YMINTERVAL TRANSLATE TRIM TRUNC TZ_OFFSET UID UNISTR UPPER USER USERENV VALIDATE_CONVERSION
     VARIANCE VAR_POP VAR_SAMP VSIZE WIDTH_BUCKET XMLAGG XMLELEMENT XMLCAST XMLQUERY XMLTYPE
-    JSON_VALUE JSON_QUERY JSON_OBJECT JSON_ARRAY JSON_ARRAYAGG JSON_OBJECTAGG ORA_HASH""".split()
+    JSON_VALUE JSON_QUERY JSON_OBJECT JSON_ARRAY JSON_ARRAYAGG JSON_OBJECTAGG ORA_HASH
+    DBMS_RANDOM.VALUE""".split()
 )
 
 

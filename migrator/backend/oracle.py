@@ -46,16 +46,8 @@ def generate(tree: exp.Expression, pretty: bool = True) -> str:
 
 # --- the guard ---------------------------------------------------------------------
 
-# Node classes whose stock generation is T-SQL/other-dialect syntax, never Oracle.
-FORBIDDEN: dict[type, str] = {
-    exp.TryCast: "TRY_CAST",
-    exp.DateAdd: "DATEADD",
-    exp.DateDiff: "DATEDIFF",
-    exp.Uuid: "NEWID()",
-    exp.Left: "LEFT()",
-    exp.Right: "RIGHT()",
-    exp.CurrentTimestamp: "GETDATE()/CURRENT_TIMESTAMP (convert explicitly)",
-}
+# Node classes whose stock generation is T-SQL/other-dialect syntax, never Oracle (list: backend/functions.py).
+FORBIDDEN = functions.FORBIDDEN
 
 
 def guard(tree: exp.Expression) -> None:
@@ -66,9 +58,9 @@ def guard(tree: exp.Expression) -> None:
 
 
 def _bad(node: exp.Expression) -> str | None:
-    for cls, what in FORBIDDEN.items():
-        if type(node) is cls:
-            return what
+    what = functions.bad_function(node)
+    if what:
+        return what
     if isinstance(node, exp.Anonymous):
         name = node.name.upper()
         if name not in functions.ORACLE_FUNCTIONS and not node.meta.get("oracle_ok"):
@@ -79,6 +71,7 @@ def _bad(node: exp.Expression) -> str | None:
             return f"type {node.sql(dialect='tsql')}"
     if isinstance(node, exp.Parameter) or (isinstance(node, exp.Var) and node.name.startswith("@")):
         return f"variable {node.sql(dialect='tsql')}"
-    if isinstance(node, exp.Identifier) and node.name.startswith("#"):
-        return f"temporary table {node.name}"
+    if isinstance(node, exp.Identifier) and (node.name.startswith("#") or node.args.get("temporary")
+                                             or node.args.get("global_")):
+        return f"temporary table #{node.name}"
     return None
