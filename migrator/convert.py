@@ -81,6 +81,8 @@ class Project:
 
 def classify(node: Node) -> tuple[str, str]:
     """(kind, name) of a top-level unit for the report."""
+    if isinstance(node, Block) and node.__class__.__name__ == "Script":
+        return "script", ""
     if isinstance(node, Routine):
         return node.kind, node.name
     if isinstance(node, Statement):
@@ -123,13 +125,32 @@ def _name_after(node: Statement, obj: str) -> str:
 
 # --- conversion ----------------------------------------------------------------
 
+PROCEDURAL_KEYWORDS = {"DECLARE", "PRINT", "RETURN", "RAISERROR", "THROW", "BREAK", "CONTINUE", "GOTO",
+                       "WAITFOR", "OPEN", "FETCH", "CLOSE", "DEALLOCATE"}
+
+
+def is_procedural(node: Node) -> bool:
+    """Does this top-level node need a PL/SQL block (variables, control flow)?"""
+    if isinstance(node, (If, While, Block, TryCatch, Label)):
+        return True
+    if isinstance(node, Statement):
+        if node.keyword in PROCEDURAL_KEYWORDS:
+            return True
+        if node.keyword == "SET" and len(node.tokens) > 1 and node.tokens[1].text.startswith("@"):
+            return True
+        if node.keyword in {"EXEC", "EXECUTE"} and len(node.tokens) > 1 and node.tokens[1].text == "(":
+            return True
+    return False
+
+
 def convert_source(src: SourceFile, project: Project) -> FileResult:
     result = FileResult(path=src.path, encoding=src.encoding)
     pieces: list[str] = []
     last_end = 0
     for batch in split_batches(src.text):
         nodes = segment_batch(src, batch)
-        for node in nodes:
+        units = _group_script(nodes, project)
+        for node in units:
             gap = src.text[last_end:node.span.start]
             pieces.append(_gap_comments(gap))
             unit = convert_node(node, batch, src, project)
@@ -146,6 +167,33 @@ def convert_source(src: SourceFile, project: Project) -> FileResult:
     text = "\n".join(p.rstrip("\n") for p in pieces if p.strip())
     result.output = text + "\n" if text else ""
     return result
+
+
+def _unit_rule_for(node: Node, rules) -> bool:
+    return isinstance(node, If) and any(isinstance(node, cls) for _r, cls, _f in rules)
+
+
+class Script(Block):
+    """A batch of script-level procedural code: one anonymous PL/SQL block."""
+
+
+def _group_script(nodes: list[Node], project: Project) -> list[Node]:
+    """T-SQL variables live for a whole batch: a batch with procedural code becomes one
+    anonymous block (unless a unit rule converts a lone idiom, e.g. IF OBJECT_ID … DROP)."""
+    from migrator.rulebook import unit_rules
+
+    if len(nodes) < 2 or not any(is_procedural(n) for n in nodes):
+        return nodes  # a lone node: convert_node picks unit rule, script or SQL
+    if any(isinstance(n, Routine) for n in nodes):
+        return nodes
+    if all(len(nodes) == 1 or not is_procedural(n) or _unit_rule_for(n, unit_rules()) for n in nodes):
+        return nodes
+    first, last = nodes[0].span, nodes[-1].span
+    from migrator.source import Span
+
+    span = Span(first.start, last.end, first.line, first.col, last.end_line, last.end_col)
+    text = "\n".join(n.text for n in nodes)
+    return [Script(span, text, list(nodes))]
 
 
 def _gap_comments(gap: str) -> str:
@@ -180,7 +228,7 @@ def convert_node(node: Node, batch: Batch, src: SourceFile, project: Project) ->
     ctx = Context(project.catalog, project.names, project.config, span=node.span, kind=kind,
                   locate=lambda a, b: src.span(batch.offset + a, batch.offset + b))
     try:
-        body = _convert(node, batch, ctx, project)
+        body = _convert(node, batch, ctx, project, src)
     except Unconvertible as u:
         return _marked(node, kind, name, ctx, u.rule, u.message)
     except Exception as e:  # noqa: BLE001 - a bug in one rule must not lose the rest of the file
@@ -190,9 +238,13 @@ def convert_node(node: Node, batch: Batch, src: SourceFile, project: Project) ->
         unit.status = FAILED
         return unit
     notes = [e for e in ctx.events if e.severity == NOTE]
+    todos = [e for e in ctx.events if e.severity == TODO]
     header = "".join(f"-- MIGRATION NOTE [{e.rule}]: {e.message}\n" for e in _dedupe(notes))
     header += "".join(f"-- {line}\n" for line in dict.fromkeys(ctx.comments))
-    status = CAVEATS if notes else CONVERTED
+    if todos:  # statements inside a routine kept under TODO markers: the routine itself is converted
+        header = f"-- MIGRATION TODO: {len(todos)} statement(s) below not converted; search for MIGRATION TODO\n" \
+                 + header
+    status = MARKED if todos else CAVEATS if notes else CONVERTED
     return UnitResult(kind, name, node.span, status, ctx.events, header + body, node.text)
 
 
@@ -227,7 +279,7 @@ def comment_out(text: str) -> str:
     return "\n".join(("-- " + line).rstrip() for line in body.split("\n"))
 
 
-def _convert(node: Node, batch: Batch, ctx: Context, project: Project) -> str:
+def _convert(node: Node, batch: Batch, ctx: Context, project: Project, src: SourceFile) -> str:
     from migrator.rulebook import unit_rules
 
     for rule, cls, fn in unit_rules():
@@ -235,13 +287,23 @@ def _convert(node: Node, batch: Batch, ctx: Context, project: Project) -> str:
             out = fn(node, ctx, project)
             if out is not None:
                 return out
+    if isinstance(node, Script) or isinstance(node, (If, While, Block, TryCatch, Label)) or \
+            (isinstance(node, Statement) and is_procedural(node)):
+        from migrator.plsql.converter import ProcConverter
+
+        return ProcConverter(ctx, project, src, batch).script(node.body if isinstance(node, Script) else [node])
     if isinstance(node, Statement):
+        if node.keyword == "SET":
+            from migrator.plsql.converter import ProcConverter
+            from migrator.plsql.statements import set_
+
+            return set_(ProcConverter(ctx, project, src, batch), node, 0).rstrip() or \
+                "-- " + " ".join(node.text.split()) + " (removed: no Oracle equivalent needed)"
         return convert_statement(node, batch, ctx, project)
     if isinstance(node, Routine):
-        raise Unconvertible("TS0600", f"CREATE {node.kind.upper()}: procedural T-SQL is not converted yet")
-    if isinstance(node, (If, While, Block, TryCatch, Label)):
-        raise Unconvertible("TS0601", f"{type(node).__name__.upper()} at script level: procedural T-SQL "
-                                      "is not converted yet")
+        from migrator.plsql.converter import ProcConverter
+
+        return ProcConverter(ctx, project, src, batch).routine(node)
     if isinstance(node, Opaque):
         raise Unconvertible("TS0001", node.reason)
     raise Unconvertible("TS0001", "unrecognised statement")

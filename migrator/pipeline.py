@@ -146,7 +146,8 @@ def catalog_of(src: SourceFile) -> Catalog:
     cat = Catalog()
     for batch in split_batches(src.text):
         for node in segment_batch(src, batch):
-            if isinstance(node, Statement) and node.keyword in {"CREATE", "ALTER"}:
+            if isinstance(node, Statement) and (node.keyword in {"CREATE", "ALTER"} or (
+                    node.keyword in {"EXEC", "EXECUTE"} and "sp_addtype" in node.text.lower())):
                 parse_statement(node, batch.text)
                 if node.expr is not None:
                     try:

@@ -53,6 +53,19 @@ class DDLMixin:
     def oracleraw_sql(self, expression) -> str:
         return expression.text("this")
 
+    # -- short parenthesised expressions stay on one line (stock pretty output breaks every one)
+    def paren_sql(self, expression: exp.Paren) -> str:
+        inner = self.sql(expression, "this")
+        if "\n" not in inner and len(inner) <= 80:
+            return f"({inner})"
+        return super().paren_sql(expression)
+
+    def not_sql(self, expression: exp.Not) -> str:
+        inner = expression.this
+        if isinstance(inner, exp.Is) and isinstance(inner.expression, exp.Null):
+            return f"{self.sql(inner, 'this')} IS NOT NULL"
+        return super().not_sql(expression)
+
     # -- key column lists: no NULLS FIRST/LAST noise, DESC kept --------------------------
     def ordered_sql(self, expression: exp.Ordered) -> str:
         if isinstance(expression.parent, _KEY_PARENTS):
@@ -70,14 +83,26 @@ class DDLMixin:
         return f"{text} {options}" if options else text
 
     def computedcolumnconstraint_sql(self, expression: exp.ComputedColumnConstraint) -> str:
-        return f"GENERATED ALWAYS AS ({self.sql(expression, 'this')}) VIRTUAL"
+        inner = expression.this
+        while isinstance(inner, exp.Paren):
+            inner = inner.this
+        return f"GENERATED ALWAYS AS ({self.sql(inner)}) VIRTUAL"
+
+    def uniquecolumnconstraint_sql(self, expression: exp.UniqueColumnConstraint) -> str:
+        target = expression.this
+        if isinstance(target, exp.Schema) and target.this is None:
+            return "UNIQUE (" + ", ".join(self.sql(c) for c in target.expressions) + ")"
+        return "UNIQUE" if target is None else f"UNIQUE {self.sql(target)}"
 
     def generatedasidentitycolumnconstraint_sql(self, expression) -> str:
         kind = "ALWAYS" if expression.this else "BY DEFAULT"
         opts = []
-        if expression.args.get("start") is not None:
+        start, inc = expression.args.get("start"), expression.args.get("increment")
+        if all(isinstance(x, exp.Literal) and x.this == "1" for x in (start, inc)):
+            start = inc = None  # Oracle's defaults: print the compact form
+        if start is not None:
             opts.append(f"START WITH {self.sql(expression, 'start')}")
-        if expression.args.get("increment") is not None:
+        if inc is not None:
             opts.append(f"INCREMENT BY {self.sql(expression, 'increment')}")
         return f"GENERATED {kind} AS IDENTITY" + (f" ({' '.join(opts)})" if opts else "")
 
@@ -131,8 +156,17 @@ class DDLMixin:
         return f"CREATE OR REPLACE SYNONYM {self.sql(expression, 'this')} FOR {self.sql(expression, 'expression')}"
 
     # -- DROP -----------------------------------------------------------------------------
+    DROP_ERRORS = {"TABLE": -942, "VIEW": -942, "SEQUENCE": -2289, "PROCEDURE": -4043, "FUNCTION": -4043,
+                   "TYPE": -4043, "SYNONYM": -1434, "TRIGGER": -4080, "INDEX": -1418}
+
     def drop_sql(self, expression: exp.Drop) -> str:
-        if expression.args.get("cluster") is not None and (expression.args.get("kind") or "").upper() == "INDEX":
-            expression = expression.copy()
-            expression.set("cluster", None)
-        return super().drop_sql(expression)
+        kind = (expression.args.get("kind") or "").upper()
+        if kind not in self.DROP_ERRORS or isinstance(expression.parent, exp.Alter):
+            return super().drop_sql(expression)
+        stmts = [f"DROP {kind} {self.sql(t)}" for t in expression.args.get("tables") or []]
+        if not expression.args.get("exists"):
+            return ";\n".join(stmts)
+        code = self.DROP_ERRORS[kind]
+        blocks = [f"BEGIN\n  EXECUTE IMMEDIATE '{s}';\nEXCEPTION\n  WHEN OTHERS THEN\n    IF SQLCODE != {code} THEN\n"
+                  f"      RAISE;\n    END IF;\nEND" for s in stmts]
+        return ";\n/\n".join(blocks)

@@ -82,4 +82,80 @@ ORACLE_FUNCTIONS = frozenset(
 
 
 class FunctionsMixin:
-    pass
+    def cast_sql(self, expression: exp.Cast, safe_prefix: str | None = None) -> str:
+        fmt = expression.args.get("format")
+        if fmt is None:
+            return super().cast_sql(expression, safe_prefix)
+        # Oracle: CAST(x AS t [DEFAULT v ON CONVERSION ERROR], 'fmt')
+        default = expression.args.get("default")
+        on_error = f" DEFAULT {self.sql(default)} ON CONVERSION ERROR" if default is not None else ""
+        return f"CAST({self.sql(expression, 'this')} AS {self.sql(expression, 'to')}{on_error}, {self.sql(fmt)})"
+
+
+# --- builders the function rules share ---------------------------------------------------------
+
+def call(name: str, *args: exp.Expression) -> exp.Anonymous:
+    """An Oracle built-in call that sqlglot has no node class for (name must be in ORACLE_FUNCTIONS)."""
+    return exp.Anonymous(this=name, expressions=[a for a in args if a is not None])
+
+
+def lit(value) -> exp.Literal:
+    return exp.Literal.string(value) if isinstance(value, str) else exp.Literal.number(value)
+
+
+def paren(node: exp.Expression) -> exp.Expression:
+    """Wrap a binary expression in parentheses so it can be an operand."""
+    return exp.Paren(this=node) if isinstance(node, (exp.Binary, exp.Unary)) and not isinstance(node, exp.Paren) else node
+
+
+def tsql_name(node: exp.Expression) -> str:
+    """Upper-case T-SQL name of a kept call (TsqlCall) or an anonymous function."""
+    if isinstance(node, (TsqlCall, exp.Anonymous)):
+        return str(node.name).upper()
+    return ""
+
+
+_DATEPARTS = {
+    "YEAR": "YEAR", "YY": "YEAR", "YYYY": "YEAR", "QUARTER": "QUARTER", "QQ": "QUARTER", "Q": "QUARTER",
+    "MONTH": "MONTH", "MM": "MONTH", "M": "MONTH", "DAYOFYEAR": "DAYOFYEAR", "DY": "DAYOFYEAR", "Y": "DAYOFYEAR",
+    "DAY": "DAY", "DD": "DAY", "D": "DAY", "WEEK": "WEEK", "WK": "WEEK", "WW": "WEEK", "WEEKDAY": "WEEKDAY",
+    "DW": "WEEKDAY", "W": "WEEKDAY", "HOUR": "HOUR", "HH": "HOUR", "MINUTE": "MINUTE", "MI": "MINUTE",
+    "N": "MINUTE", "SECOND": "SECOND", "SS": "SECOND", "S": "SECOND", "MILLISECOND": "MILLISECOND",
+    "MS": "MILLISECOND", "MICROSECOND": "MICROSECOND", "MCS": "MICROSECOND", "NANOSECOND": "NANOSECOND",
+    "NS": "NANOSECOND", "ISO_WEEK": "ISO_WEEK", "ISOWK": "ISO_WEEK", "ISOWW": "ISO_WEEK", "TZOFFSET": "TZOFFSET",
+    "TZ": "TZOFFSET",
+}
+
+
+def datepart(node: exp.Expression) -> str | None:
+    """Canonical T-SQL date part name of a DATEADD/DATEDIFF/DATEPART first argument."""
+    return _DATEPARTS.get(node.name.upper()) if isinstance(node, (exp.Var, exp.Column, exp.Literal)) else None
+
+
+def date_literal(node: exp.Expression) -> exp.Expression | None:
+    """An Oracle DATE/TIMESTAMP literal for a T-SQL date string literal in an unambiguous format."""
+    import re
+
+    from migrator.backend.nodes import OracleRaw
+
+    if not isinstance(node, (exp.Literal, exp.National)) or (isinstance(node, exp.Literal) and not node.is_string):
+        return None
+    s = node.name.strip()
+    m = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?", s)
+    if not m:
+        return None
+    y, mo, d, hh, mi, ss, frac = m.groups()
+    if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31):
+        return None
+    if hh is None or (hh == "00" and mi == "00" and (ss or "00") == "00" and not (frac or "").strip("0")):
+        return OracleRaw(this=f"DATE '{y}-{mo}-{d}'")
+    text = f"{y}-{mo}-{d} {hh}:{mi}:{ss or '00'}" + (f".{frac}" if frac else "")
+    return OracleRaw(this=f"TIMESTAMP '{text}'")
+
+
+def in_place(new: exp.Expression, old: exp.Expression) -> exp.Expression:
+    """``new`` as a replacement of ``old``: parenthesised when it is an operator inside an operator."""
+    if isinstance(new, (exp.Binary, exp.Unary)) and not isinstance(new, exp.Paren) \
+            and isinstance(old.parent, (exp.Binary, exp.Unary)) and not isinstance(old.parent, exp.Paren):
+        return exp.Paren(this=new)
+    return new

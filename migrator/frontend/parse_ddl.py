@@ -185,7 +185,9 @@ class ParserMixin:
                 if self._match(TokenType.CONSTRAINT):
                     names = self._parse_csv(lambda: self._parse_id_var(any_token=True))
                     if not self._curr:
-                        return self.expression(AlterConstraintState(this=table, expressions=names, enable=enable))
+                        node = self.expression(AlterConstraintState(this=table, expressions=names, enable=enable))
+                        node.meta["validate"] = check == "CHECK"
+                        return node
             else:
                 node = self._parse_alter_default(table)
                 if node is not None:
@@ -225,7 +227,7 @@ class ParserMixin:
             if_exists = self._match_text_seq("IF", "EXISTS")
             name = self._parse_table_parts(schema=True)
             if not self._curr:
-                return self.expression(exp.Drop(this=None, kind="TYPE", exists=bool(if_exists), tables=[name]))
+                return self.expression(exp.Drop(kind="TYPE", exists=bool(if_exists), tables=[name]))
             self._retreat(index)
         return super()._parse_drop(exists=exists, kind=kind)
 

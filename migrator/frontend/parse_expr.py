@@ -27,7 +27,7 @@ class TsqlCall(exp.Expression, exp.Func):
 
 # the first argument is a date part keyword (day, dd, mi ...), read as a Var
 DATEPART_FIRST = {"DATEADD", "DATEDIFF", "DATEDIFF_BIG", "DATEPART", "DATENAME", "DATETRUNC"}
-KEPT = DATEPART_FIRST | {"LEN", "YEAR", "MONTH", "DAY", "FORMAT", "EOMONTH", "DATALENGTH"}
+KEPT = DATEPART_FIRST | {"LEN", "LEFT", "RIGHT", "YEAR", "MONTH", "DAY", "FORMAT", "EOMONTH", "DATALENGTH"}
 
 
 def _call(name: str):

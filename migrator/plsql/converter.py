@@ -1,0 +1,325 @@
+"""Procedural T-SQL → PL/SQL: routines, blocks, control flow, variables, errors, cursors.
+
+The front end gives a tree of ``Statement``/``If``/``While``/``Block``/``TryCatch``
+nodes; SQL inside them (queries, DML, expressions) goes through the same rule engine
+and Oracle back end as everything else, with the routine's variables in
+``ctx.variables``. Procedural statements are written here as PL/SQL text.
+
+A statement that cannot be converted does not sink the routine: it is kept verbatim
+in a comment under ``-- MIGRATION TODO [ID]`` and replaced by a
+``RAISE_APPLICATION_ERROR(-20999, ...)`` so that the routine compiles but fails loudly
+if that path runs; the unit is counted as marked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
+
+from migrator.backend.oracle import generate
+from migrator.frontend.dialect import parse_tokens, word
+from migrator.frontend.nodes import Block, If, Label, Node, Opaque, Routine, Statement, TryCatch, While
+from migrator.frontend.segment import Segmenter, parse_statement
+from migrator.names import var_name
+from migrator.plsql.header import Header, parse_header
+from migrator.rulebook import NOTE, TODO, Context, Unconvertible
+
+IND = "  "
+
+SET_OPTIONS = {"NOCOUNT", "ANSI_NULLS", "ANSI_WARNINGS", "ANSI_PADDING", "QUOTED_IDENTIFIER", "ARITHABORT",
+               "CONCAT_NULL_YIELDS_NULL", "NUMERIC_ROUNDABORT", "DATEFORMAT", "DATEFIRST", "LANGUAGE",
+               "DEADLOCK_PRIORITY", "LOCK_TIMEOUT", "ROWCOUNT", "TEXTSIZE", "FMTONLY", "NOEXEC", "IMPLICIT_TRANSACTIONS",
+               "STATISTICS", "SHOWPLAN_ALL", "SHOWPLAN_TEXT", "SHOWPLAN_XML", "ANSI_NULL_DFLT_ON", "CURSOR_CLOSE_ON_COMMIT"}
+
+
+@dataclass
+class Var:
+    name: str  # Oracle name
+    tsql_type: str | None
+    kind: str = "var"  # var | param | cursor
+
+
+@dataclass
+class Scope:
+    variables: dict[str, Var] = field(default_factory=dict)  # casefold T-SQL name (no @) -> Var
+    declarations: list[str] = field(default_factory=list)  # PL/SQL declaration lines
+    cursors: dict[str, str] = field(default_factory=dict)  # casefold cursor -> Oracle name
+    last_cursor: str | None = None
+    temp_counter: int = 0
+    uses_rowcount: bool = False
+    result_sets: int = 0
+    todo: int = 0
+
+
+class ProcConverter:
+    def __init__(self, ctx: Context, project, src, batch):
+        self.ctx, self.project, self.src, self.batch = ctx, project, src, batch
+        self.scope = Scope()
+        self.ctx.variables = {}
+        self.extra_params: list[str] = []  # OUT SYS_REFCURSOR result sets (option)
+        self.cursor_decls: list[str] = []  # after variables: cursors may reference them
+        self.in_script = False
+        self.in_catch = 0
+        self.is_function = False
+        self.status_out = False
+        self.ret_type = None
+        self.ret_tsql = None
+
+    # --- SQL through the rule engine ----------------------------------------------------
+    def sql(self, tree: exp.Expression, into: list[str] | None = None) -> str:
+        """Convert and print one SQL tree; ``into`` adds PL/SQL ``INTO`` targets to a SELECT
+        after conversion (so no rule mistakes it for T-SQL ``SELECT ... INTO table``)."""
+        self.ctx.variables = {k: v.name for k, v in self.scope.variables.items()}
+        if self.scope.last_cursor:
+            self.ctx.variables["@fetch_cursor"] = self.scope.last_cursor
+        self.ctx.variable_types = {k: v.tsql_type for k, v in self.scope.variables.items()}
+        tree = self.project.get_engine().apply(tree, self.ctx)
+        if into:
+            tree.set("into", exp.Into(expressions=[exp.Var(this=t) for t in into]))
+        return generate(tree)
+
+    def parse_expr_tokens(self, toks) -> list[exp.Expression]:
+        """Parse comma-separated expressions from a token slice (positions kept for events)."""
+        if not toks:
+            return []
+        t0 = toks[0]
+        fake = Token(TokenType.SELECT, "SELECT", t0.line, t0.col, t0.start, t0.start - 1)
+        try:
+            trees = parse_tokens([fake, *toks], self.batch.text)
+        except (ParseError, TokenError) as e:
+            raise Unconvertible("TS0001", f"expression the parser could not read: {str(e).splitlines()[0][:120]}")
+        sel = trees[0]
+        if not isinstance(sel, exp.Select):
+            raise Unconvertible("TS0001", "expression the parser could not read")
+        return list(sel.expressions)
+
+    def expr(self, e: exp.Expression) -> str:
+        return self.sql(e.copy())
+
+    # --- routines ---------------------------------------------------------------------
+    def routine(self, node: Routine) -> str:
+        toks = node.tokens
+        h = parse_header(toks, self.batch.text)
+        if h.error:
+            raise Unconvertible("TS0600", f"CREATE {h.kind.upper()} {h.name}: {h.error} not supported")
+        if h.kind == "trigger":
+            raise Unconvertible("TS0660", "triggers are not converted yet")
+        if h.kind == "function" and h.returns_text and h.returns_text.upper() == "TABLE":
+            raise Unconvertible("TS0655", "table-valued functions are not converted yet")
+        params = []
+        for p in h.params:
+            oname = var_name(p.name, getattr(self.project.config, "param_prefix", "p_"))
+            self.scope.variables[p.name.casefold()] = Var(oname, p.type_text, "param")
+            if p.readonly:
+                raise Unconvertible("TS0600", f"table-valued parameter @{p.name} is not converted yet")
+            mode = "IN OUT" if p.output else "IN"
+            ptype = self.param_type(p.type_text)
+            line = f"{oname} {mode} {ptype}"
+            if p.default_text is not None:
+                line += " DEFAULT " + self.expr(self.parse_expr_tokens(self._tokens_of(p.default_text))[0]) \
+                    if p.default_text.strip().upper() != "NULL" else " DEFAULT NULL"
+            params.append(line)
+        body_nodes = self.segment(toks[h.body_start:])
+        # strip one outer BEGIN ... END wrapper
+        if len(body_nodes) == 1 and isinstance(body_nodes[0], Block):
+            body_nodes = body_nodes[0].body
+        self.prescan(node.text)
+        if h.kind == "function":
+            self.ret_tsql = h.returns_text or ""
+            self.ret_type = self.param_type(self.ret_tsql)
+        for opt in h.options:
+            if opt.upper().startswith("EXECUTE AS"):
+                self.ctx.note("TS0600", None, f"WITH {opt}: use AUTHID DEFINER (the default) or AUTHID CURRENT_USER")
+            elif opt:
+                self.ctx.fixed("TS0600", None, f"WITH {opt} removed")
+        self.is_function = h.kind == "function"
+        body = self.block(body_nodes, 1)
+        params += self.extra_params
+        name = self.project.names.name(h.name)
+        schema = self.project.names.schema(h.schema) if h.schema else None
+        full = f"{schema}.{name}" if schema else name
+        if self.status_out:
+            params.append("p_return_status OUT NUMBER")
+            self.ctx.note("TS0600", None, "RETURN n (status code) → OUT parameter P_RETURN_STATUS; callers pass a "
+                                          "variable for it")
+        head = f"CREATE OR REPLACE {'FUNCTION' if self.is_function else 'PROCEDURE'} {full}"
+        if params:
+            head += " (\n" + ",\n".join(IND + p for p in params) + "\n)"
+        if self.is_function:
+            head += f" RETURN {self.ret_type}"
+        return f"{head} AS\n{self.declarations()}BEGIN\n{body}END {name};\n/"
+
+    def script(self, nodes: list[Node]) -> str:
+        """Script-level control flow and variables → an anonymous block."""
+        self.in_script = True
+        self.prescan("\n".join(n.text for n in nodes))
+        body = self.block(nodes, 1)
+        decls = self.declarations()
+        return (f"DECLARE\n{decls}" if decls else "") + f"BEGIN\n{body}END;\n/"
+
+    def declarations(self) -> str:
+        lines = list(dict.fromkeys(self.scope.declarations)) + self.cursor_decls
+        return "".join(IND + d + "\n" for d in lines)
+
+    def prescan(self, text: str) -> None:
+        """Routine-wide facts decided before converting: @@ROWCOUNT capture, error variables."""
+        up = text.upper()
+        if "@@ROWCOUNT" in up:
+            self.scope.uses_rowcount = True
+            self.scope.declarations.append("v_rowcount PLS_INTEGER := 0;")
+            self.scope.variables["@rowcount"] = Var("v_rowcount", "int", "system")
+
+    def ret_var_type(self) -> str:
+        return self.var_type(self.ret_tsql or "")
+
+    def _tokens_of(self, text: str):
+        from migrator.frontend.dialect import tokenize
+
+        return tokenize(text)
+
+    def segment(self, toks) -> list[Node]:
+        seg = Segmenter(self.src, self.batch, toks)
+        nodes, i = seg.parse_list(0, set())
+        while i < seg.n:
+            nodes.append(Opaque(seg.span(i, i + 1), seg.text(i, i + 1), f"unexpected {seg.toks[i].text}"))
+            more, i = seg.parse_list(i + 1, set())
+            nodes.extend(more)
+        return nodes
+
+    # --- types ------------------------------------------------------------------------
+    def oracle_type(self, tsql_type: str) -> str:
+        from rules.ts0100_types import oracle_type
+
+        try:
+            dt = exp.DataType.build(tsql_type, dialect="tsql")
+        except (ParseError, ValueError):
+            raise Unconvertible("TS0100", f"unknown data type {tsql_type}")
+        dt.meta["tsql"] = tsql_type
+        return oracle_type(dt, self.ctx)
+
+    def param_type(self, tsql_type: str) -> str:
+        """PL/SQL parameter and return types carry no length or precision."""
+        t = self.oracle_type(tsql_type)
+        base = re.sub(r"\(.*?\)", "", t).strip()
+        return {"NUMBER": "NUMBER", "VARCHAR2": "VARCHAR2", "NVARCHAR2": "NVARCHAR2", "CHAR": "CHAR",
+                "NCHAR": "NCHAR", "RAW": "RAW"}.get(base.split()[0], base)
+
+    def var_type(self, tsql_type: str) -> str:
+        """Local variable type: lengths kept; PL/SQL strings hold up to 32767 bytes, so only
+        ``MAX`` types become LOBs (PL/SQL handles CLOBs with the string functions)."""
+        m = re.fullmatch(r"\s*(N?VARCHAR|VARBINARY)\s*\(\s*(\d+)\s*\)\s*", tsql_type, re.I)
+        if m:
+            kind, n = m.group(1).upper(), int(m.group(2))
+            if kind == "VARCHAR" and n <= 8000:
+                return f"VARCHAR2({n} CHAR)"
+            if kind == "NVARCHAR" and n <= 4000:
+                return f"NVARCHAR2({n})"
+            if kind == "VARBINARY" and n <= 8000:
+                return f"RAW({min(n, 32767)})"
+        return self.oracle_type(tsql_type)
+
+    # --- blocks and statements ---------------------------------------------------------
+    def block(self, nodes: list[Node], depth: int) -> str:
+        out = []
+        for n in nodes:
+            out.append(self.stmt(n, depth))
+        text = "".join(out)
+        return text or IND * depth + "NULL;\n"
+
+    def stmt(self, node: Node, depth: int) -> str:
+        pad = IND * depth
+        try:
+            return self._stmt(node, depth)
+        except Unconvertible as u:
+            self.scope.todo += 1
+            self.ctx._event(u.rule, TODO, None, u.message) if not any(
+                e.severity == TODO and e.message == u.message for e in self.ctx.events) else None
+            original = "\n".join(pad + "-- " + line.rstrip() for line in node.text.strip().split("\n"))
+            msg = " ".join(u.message.split()).replace("'", "''")[:180]
+            return (f"{pad}-- MIGRATION TODO [{u.rule}]: {' '.join(u.message.split())}\n{original}\n"
+                    f"{pad}RAISE_APPLICATION_ERROR(-20999, 'MIGRATION TODO [{u.rule}] line {node.span.line}: "
+                    f"{msg}');\n")
+
+    def _stmt(self, node: Node, depth: int) -> str:
+        pad = IND * depth
+        if isinstance(node, Block):
+            return self.block(node.body, depth) if node.body else ""
+        if isinstance(node, If):
+            cond = self.condition(node.cond_tokens, depth)
+            pre, test = cond
+            text = pre + f"{pad}IF {test} THEN\n" + self.block(self._body(node.then), depth + 1)
+            else_ = node.else_
+            while isinstance(else_, If):  # ELSE IF chains → ELSIF
+                pre2, test2 = self.condition(else_.cond_tokens, depth)
+                if pre2:
+                    break
+                text += f"{pad}ELSIF {test2} THEN\n" + self.block(self._body(else_.then), depth + 1)
+                else_ = else_.else_
+            if else_ is not None:
+                text += f"{pad}ELSE\n" + self.block(self._body(else_), depth + 1)
+            return text + f"{pad}END IF;\n"
+        if isinstance(node, While):
+            pre, test = self.condition(node.cond_tokens, depth + 1)
+            body = self.block(self._body(node.body), depth + 1)
+            if pre:
+                return f"{pad}LOOP\n{pre}{pad}{IND}EXIT WHEN NOT ({test});\n{body}{pad}END LOOP;\n"
+            return f"{pad}WHILE {test} LOOP\n{body}{pad}END LOOP;\n"
+        if isinstance(node, TryCatch):
+            body = self.block(node.try_body, depth + 1)
+            self.in_catch += 1
+            if "v_error_message" not in "".join(self.scope.declarations):
+                self.scope.declarations += ["v_error_number NUMBER;", "v_error_message VARCHAR2(4000);"]
+            self.scope.variables["@error_number"] = Var("v_error_number", "int", "system")
+            self.scope.variables["@error_message"] = Var("v_error_message", "nvarchar(4000)", "system")
+            handler = self.block(node.catch_body, depth + 2)
+            self.in_catch -= 1
+            grab = (f"{pad}{IND}{IND}v_error_number := SQLCODE;\n"
+                    f"{pad}{IND}{IND}v_error_message := SQLERRM;\n")
+            return f"{pad}BEGIN\n{body}{pad}EXCEPTION\n{pad}{IND}WHEN OTHERS THEN\n{grab}{handler}{pad}END;\n"
+        if isinstance(node, Label):
+            return f"{pad}<<{node.name.lower()}>>\n{pad}NULL;\n"
+        if isinstance(node, Opaque):
+            raise Unconvertible("TS0001", node.reason)
+        if isinstance(node, Routine):
+            raise Unconvertible("TS0600", "nested CREATE inside a routine")
+        assert isinstance(node, Statement)
+        from migrator.plsql import statements
+
+        handler = statements.HANDLERS.get(node.keyword)
+        if handler is None:
+            handler = statements.sql_statement
+        return handler(self, node, depth)
+
+    def _body(self, node: Node | None) -> list[Node]:
+        if node is None:
+            return []
+        if isinstance(node, Block):
+            return node.body
+        return [node]
+
+    def condition(self, toks, depth: int) -> tuple[str, str]:
+        """(statements to run first, PL/SQL boolean). Subqueries are not allowed in PL/SQL
+        conditions: such a condition is evaluated by a query into a flag first."""
+        trees = self.parse_expr_tokens(toks)
+        if len(trees) != 1:
+            raise Unconvertible("TS0001", "condition the parser could not read")
+        cond = trees[0]
+        if cond.find(exp.Select, exp.Subquery, exp.Exists):
+            self.scope.temp_counter += 1
+            flag = f"v_cond{self.scope.temp_counter}"
+            self.scope.declarations.append(f"{flag} NUMBER(1);")
+            case = exp.Case(ifs=[exp.If(this=cond.copy(), true=exp.Literal.number(1))],
+                            default=exp.Literal.number(0))
+            q = exp.select(case).from_("DUAL")
+            text = self.sql(q, into=[flag])
+            pad = IND * depth
+            return indent(text + ";", pad) + "\n", f"{flag} = 1"
+        return "", self.expr(cond)
+
+
+def indent(text: str, pad: str) -> str:
+    return "\n".join(pad + line if line.strip() else line for line in text.split("\n"))

@@ -1,0 +1,547 @@
+"""Procedural statement handlers: one function per T-SQL statement keyword.
+
+Each handler takes (converter, Statement, depth) and returns PL/SQL lines, or raises
+``Unconvertible`` (the converter then keeps the statement under a TODO marker).
+Rule ids (TS06xx) are documented in the ``rules`` package.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from migrator.frontend.dialect import word
+from migrator.frontend.segment import parse_statement
+from migrator.names import var_name
+from migrator.rulebook import Unconvertible
+
+IND = "  "
+
+
+def _pad(depth: int) -> str:
+    return IND * depth
+
+
+def _words(node) -> list[str]:
+    return [word(t) for t in node.tokens]
+
+
+def _parse(conv, node) -> exp.Expression:
+    if node.expr is None and node.error is None:
+        if node.tokens:
+            node.tokens[0].comments = []
+            node.tokens[-1].comments = []
+        parse_statement(node, conv.batch.text)
+    if node.expr is None:
+        raise Unconvertible("TS0001", f"T-SQL the parser could not read: {node.error}")
+    if isinstance(node.expr, exp.Command):
+        raise Unconvertible("TS0001", f"statement not understood: {node.text.split(chr(10))[0][:60]}")
+    return node.expr.copy()
+
+
+def _var(conv, name: str) -> str:
+    v = conv.scope.variables.get(name.lstrip("@").casefold())
+    if v is None:
+        raise Unconvertible("TS0610", f"variable @{name.lstrip('@')} is not declared")
+    return v.name
+
+
+def _is_var(e) -> bool:
+    return isinstance(e, exp.Parameter) and isinstance(e.this, exp.Var)
+
+
+def _needs_query(e: exp.Expression) -> bool:
+    return e.find(exp.Select, exp.Subquery, exp.Exists) is not None
+
+
+def assign(conv, target: str, e: exp.Expression, depth: int) -> str:
+    """``target := e;`` — or ``SELECT e INTO target FROM DUAL;`` when e holds a subquery
+    (PL/SQL expressions cannot; a scalar subquery with no row gives NULL, as in T-SQL)."""
+    pad = _pad(depth)
+    if _needs_query(e):
+        q = exp.select(e.copy()).from_("DUAL")
+        return _indent(conv.sql(q, into=[target]) + ";", pad) + "\n"
+    return f"{pad}{target} := {conv.expr(e)};\n"
+
+
+def _indent(text: str, pad: str) -> str:
+    return "\n".join(pad + line if line.strip() else line for line in text.split("\n"))
+
+
+# --- DECLARE / SET ------------------------------------------------------------------------
+
+def declare(conv, node, depth):
+    w = _words(node)
+    if len(w) > 2 and w[2] == "CURSOR" or (len(w) > 3 and w[1] != "" and "CURSOR" in w[2:4]
+                                              and not node.tokens[1].text.startswith("@")):
+        return declare_cursor(conv, node, depth)
+    tree = _parse(conv, node)
+    if not isinstance(tree, exp.Declare):
+        raise Unconvertible("TS0610", "DECLARE form not understood")
+    out = ""
+    for item in tree.expressions:
+        names = item.this if isinstance(item.this, list) else [item.this]
+        kind = item.args.get("kind")
+        for n in names:
+            raw = n.this.name if isinstance(n, exp.Parameter) else n.name
+            if isinstance(kind, exp.Schema):
+                raise Unconvertible("TS0670", f"table variable @{raw}: temp tables and table variables are not "
+                                              "converted yet")
+            tsql_type = kind.meta.get("tsql") or kind.sql(dialect="tsql")
+            oname = var_name(raw, getattr(conv.project.config, "var_prefix", "v_"))
+            if raw.casefold() in conv.scope.variables and conv.scope.variables[raw.casefold()].kind != "param":
+                pass  # T-SQL forbids redeclaring in one batch; keep the first declaration
+            else:
+                conv.scope.variables[raw.casefold()] = _make_var(oname, tsql_type)
+                conv.scope.declarations.append(f"{oname} {conv.var_type(tsql_type)};")
+            default = item.args.get("default")
+            if isinstance(default, exp.Expression):
+                out += assign(conv, oname, default, depth)
+    return out
+
+
+def _make_var(name, tsql_type):
+    from migrator.plsql.converter import Var
+
+    return Var(name, tsql_type)
+
+
+def set_(conv, node, depth):
+    w = _words(node)
+    toks = node.tokens
+    if len(toks) >= 2 and toks[1].text == "@" or (len(toks) >= 2 and toks[1].text.startswith("@")):
+        # SET @x = expr / SET @x += expr
+        name_i = 2 if toks[1].text == "@" else 1
+        name = toks[name_i].text.lstrip("@")
+        op_i = name_i + 1
+        op = toks[op_i].text if op_i < len(toks) else ""
+        if op == "=":
+            rhs = toks[op_i + 1:]
+            compound = None
+        elif op in {"+", "-", "*", "/", "%", "&", "|", "^"} and op_i + 1 < len(toks) and toks[op_i + 1].text == "=":
+            rhs = toks[op_i + 2:]
+            compound = op
+        else:
+            raise Unconvertible("TS0610", "SET form not understood")
+        if rhs and word(rhs[0]) == "CURSOR":
+            raise Unconvertible("TS0680", "cursor variables are not converted yet")
+        exprs = conv.parse_expr_tokens(rhs)
+        if len(exprs) != 1:
+            raise Unconvertible("TS0610", "SET with more than one expression")
+        value = exprs[0]
+        if compound:
+            cls = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "/": exp.Div, "%": exp.Mod}.get(compound)
+            if cls is None:
+                raise Unconvertible("TS0610", f"compound operator {compound}= has no PL/SQL form here")
+            value = cls(this=exp.Parameter(this=exp.Var(this=name)), expression=exp.Paren(this=value))
+        return assign(conv, _var(conv, name), value, depth)
+    option = w[1] if len(w) > 1 else ""
+    if option in SET_OPTION_WORDS or option == "TRANSACTION":
+        if option == "XACT_ABORT":
+            conv.ctx.note("TS0640", None, "SET XACT_ABORT removed: in Oracle an unhandled error rolls back the "
+                                          "failed call's work to its implicit savepoint, not the whole transaction")
+        elif option == "TRANSACTION":
+            conv.ctx.note("TS0640", None, "SET TRANSACTION ISOLATION LEVEL removed: Oracle reads are consistent "
+                                          "(READ COMMITTED by default; SERIALIZABLE via SET TRANSACTION)")
+        else:
+            conv.ctx.fixed("TS0640", None, f"SET {option} removed (no Oracle equivalent needed)")
+        return f"{_pad(depth)}NULL; -- SET {option} removed\n" if depth and _only_statement(node) else ""
+    if option == "IDENTITY_INSERT":
+        conv.ctx.note("TS0640", None, "SET IDENTITY_INSERT removed: identity columns are GENERATED BY DEFAULT, "
+                                      "explicit values insert as they are")
+        return ""
+    raise Unconvertible("TS0640", f"SET {option} has no Oracle equivalent")
+
+
+def _only_statement(node) -> bool:
+    return False
+
+
+from migrator.plsql.converter import SET_OPTIONS as SET_OPTION_WORDS  # noqa: E402
+
+
+# --- SELECT: assignment or result set ----------------------------------------------------
+
+def select(conv, node, depth):
+    tree = _parse(conv, node)
+    pad = _pad(depth)
+    query = tree
+    sel = tree if isinstance(tree, exp.Select) else None
+    if sel is not None and sel.expressions and all(isinstance(e, exp.EQ) and _is_var(e.this)
+                                                   for e in sel.expressions):
+        return select_assign(conv, sel, depth)
+    if sel is not None and sel.args.get("into") is not None:
+        raise Unconvertible("TS0670", "SELECT … INTO a table inside a routine: temp tables are not converted yet"
+                            if _temp_into(sel) else "SELECT … INTO a new table inside a routine (DDL in a body)")
+    if conv.is_function:
+        raise Unconvertible("TS0600", "a function cannot return a result set")
+    conv.scope.result_sets += 1
+    n = conv.scope.result_sets
+    strategy = getattr(conv.project.config, "result_sets", "implicit")
+    text = conv.sql(query)
+    if strategy == "refcursor":
+        cur = f"p_result_set{n}"
+        conv.extra_params.append(f"{cur} OUT SYS_REFCURSOR")
+        conv.ctx.fixed("TS0635", None, f"result set {n} → OUT SYS_REFCURSOR parameter {cur.upper()}")
+        return f"{pad}OPEN {cur} FOR\n{_indent(text, pad + IND)};\n"
+    cur = f"v_result_set{n}"
+    conv.scope.declarations.append(f"{cur} SYS_REFCURSOR;")
+    conv.ctx.fixed("TS0635", None, f"result set {n} returned with DBMS_SQL.RETURN_RESULT (implicit result)")
+    return f"{pad}OPEN {cur} FOR\n{_indent(text, pad + IND)};\n{pad}DBMS_SQL.RETURN_RESULT({cur});\n"
+
+
+def _temp_into(sel) -> bool:
+    into = sel.args.get("into")
+    t = into.this if into is not None else None
+    ident = t.this if isinstance(t, exp.Table) else None
+    return bool(ident is not None and (ident.args.get("temporary") or ident.args.get("global_")))
+
+
+_AGGS = (exp.AggFunc,)
+
+
+def select_assign(conv, sel: exp.Select, depth: int) -> str:
+    """``SELECT @a = x, @b = y FROM ...`` keeps T-SQL semantics: no row leaves the variables
+    unchanged, several rows leave the last row's values."""
+    pad = _pad(depth)
+    targets = [_var(conv, e.this.this.name) for e in sel.expressions]
+    values = [e.expression for e in sel.expressions]
+    if not sel.args.get("from_") and not sel.args.get("from"):
+        return "".join(assign(conv, t, v, depth) for t, v in zip(targets, values))
+    assigned = {e.this.this.name.casefold() for e in sel.expressions}
+    for v in values:
+        for p in v.find_all(exp.Parameter):
+            if isinstance(p.this, exp.Var) and p.this.name.casefold() in assigned:
+                raise Unconvertible("TS0610", "SELECT @v = expression over @v across rows (running assignment): "
+                                              "rewrite with LISTAGG or a loop by hand")
+    body = sel.copy()
+    body.set("expressions", [v.copy() for v in values])
+    aggregate_only = all(v.find(*_AGGS) is not None for v in values) and not sel.args.get("group") \
+        and not sel.args.get("having")
+    if aggregate_only:  # exactly one row
+        return _indent(conv.sql(body, into=targets) + ";", pad) + "\n"
+    limit = sel.args.get("limit")
+    one_row = isinstance(limit, (exp.Limit, exp.Fetch)) and (limit.expression or limit.args.get("count")) is not None \
+        and str((limit.expression or limit.args.get("count")).name) == "1"
+    if one_row:
+        q = conv.sql(body, into=targets)
+        return (f"{pad}BEGIN\n{_indent(q + ';', pad + IND)}\n{pad}EXCEPTION\n{pad}{IND}WHEN NO_DATA_FOUND THEN\n"
+                f"{pad}{IND}{IND}NULL; -- T-SQL keeps the variables' values when no row matches\n{pad}END;\n")
+    body.set("expressions", [exp.alias_(v.copy(), f"c{i + 1}") for i, v in enumerate(values)])
+    conv.scope.temp_counter += 1
+    rec = f"r{conv.scope.temp_counter}"
+    q = conv.sql(body)
+    sets = "".join(f"{pad}{IND}{t} := {rec}.c{i + 1};\n" for i, t in enumerate(targets))
+    conv.ctx.fixed("TS0610", None, "SELECT @v = … FROM … → cursor FOR loop (no row: unchanged; several: last)")
+    return f"{pad}FOR {rec} IN (\n{_indent(q, pad + IND)}\n{pad}) LOOP\n{sets}{pad}END LOOP;\n"
+
+
+# --- DML and other SQL ---------------------------------------------------------------
+
+def sql_statement(conv, node, depth):
+    tree = _parse(conv, node)
+    pad = _pad(depth)
+    if isinstance(tree, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable)) or node.keyword in {"CREATE", "DROP",
+                                                                                                 "ALTER"}:
+        if _mentions_temp(tree):
+            raise Unconvertible("TS0670", "temp tables are not converted yet")
+        if isinstance(tree, exp.TruncateTable) or node.keyword == "TRUNCATE":
+            text = conv.sql(tree).replace("'", "''")
+            conv.ctx.note("TS0670", None, "TRUNCATE inside PL/SQL runs as dynamic SQL and commits the transaction")
+            return f"{pad}EXECUTE IMMEDIATE '{text}';\n"
+        raise Unconvertible("TS0670", "DDL inside a routine body (never static SQL in PL/SQL): convert the object "
+                                      "separately or use EXECUTE IMMEDIATE by hand")
+    if isinstance(tree, exp.Select) or isinstance(tree, (exp.Union, exp.Except, exp.Intersect)):
+        return select(conv, node, depth)
+    if isinstance(tree, exp.Update):
+        for e in tree.expressions:
+            if isinstance(e, exp.EQ) and _is_var(e.this):
+                raise Unconvertible("TS0610", "UPDATE … SET @variable = column is not converted yet")
+    text = conv.sql(tree)
+    out = _indent(text + ";", pad) + "\n"
+    if conv.scope.uses_rowcount:
+        out += f"{pad}v_rowcount := SQL%ROWCOUNT;\n"
+    return out
+
+
+def _mentions_temp(tree) -> bool:
+    return any(i.args.get("temporary") or i.args.get("global_") for i in tree.find_all(exp.Identifier))
+
+
+# --- simple procedural statements -------------------------------------------------------
+
+def print_(conv, node, depth):
+    exprs = conv.parse_expr_tokens(node.tokens[1:])
+    if len(exprs) != 1:
+        raise Unconvertible("TS0640", "PRINT form not understood")
+    e = exprs[0]
+    if _needs_query(e):
+        conv.scope.temp_counter += 1
+        tmp = f"v_print{conv.scope.temp_counter}"
+        conv.scope.declarations.append(f"{tmp} VARCHAR2(32767);")
+        return assign(conv, tmp, e, depth) + f"{_pad(depth)}DBMS_OUTPUT.PUT_LINE({tmp});\n"
+    return f"{_pad(depth)}DBMS_OUTPUT.PUT_LINE({conv.expr(e)});\n"
+
+
+def return_(conv, node, depth):
+    pad = _pad(depth)
+    rest = node.tokens[1:]
+    if not rest:
+        if conv.is_function:
+            raise Unconvertible("TS0600", "RETURN without a value in a function")
+        return f"{pad}RETURN;\n"
+    exprs = conv.parse_expr_tokens(rest)
+    e = exprs[0]
+    if conv.is_function:
+        if _needs_query(e):
+            conv.scope.temp_counter += 1
+            tmp = f"v_return{conv.scope.temp_counter}"
+            conv.scope.declarations.append(f"{tmp} {conv.ret_var_type()};")
+            return assign(conv, tmp, e, depth) + f"{pad}RETURN {tmp};\n"
+        return f"{pad}RETURN {conv.expr(e)};\n"
+    if conv.in_script:
+        raise Unconvertible("TS0600", "RETURN with a value in a script")
+    conv.status_out = True
+    return assign(conv, "p_return_status", e, depth) + f"{pad}RETURN;\n"
+
+
+def break_(conv, node, depth):
+    return f"{_pad(depth)}EXIT;\n"
+
+
+def continue_(conv, node, depth):
+    return f"{_pad(depth)}CONTINUE;\n"
+
+
+def goto(conv, node, depth):
+    return f"{_pad(depth)}GOTO {node.tokens[1].text.lower()};\n"
+
+
+def waitfor(conv, node, depth):
+    w = _words(node)
+    if len(w) >= 3 and w[1] == "DELAY" and node.tokens[2].token_type.name in {"STRING", "NATIONAL_STRING"}:
+        m = re.fullmatch(r"(\d+):(\d+)(?::(\d+)(?:\.(\d+))?)?", node.tokens[2].text.strip())
+        if m:
+            h, mi, s, frac = m.groups()
+            secs = int(h) * 3600 + int(mi) * 60 + int(s or 0) + (float("0." + frac) if frac else 0)
+            conv.ctx.fixed("TS0640", None, "WAITFOR DELAY → DBMS_SESSION.SLEEP")
+            return f"{_pad(depth)}DBMS_SESSION.SLEEP({secs:g});\n"
+    raise Unconvertible("TS0640", "WAITFOR form not converted (only WAITFOR DELAY 'hh:mm:ss')")
+
+
+# --- errors ----------------------------------------------------------------------------
+
+def error_number(n: int) -> int:
+    """Deterministic user error number mapping: T-SQL 50000–50999 → -20000…-20999;
+    any other number n → -20000 - (n mod 1000). Documented in rules/ts0620_errors.py."""
+    return -20000 - (n % 1000) if n != 50000 else -20000
+
+
+def _format_message(conv, msg: exp.Expression, args: list[exp.Expression]) -> str:
+    """RAISERROR/FORMATMESSAGE %s/%d substitution, by concatenation for literal formats."""
+    if not args:
+        return conv.expr(msg)
+    if isinstance(msg, exp.Literal) and msg.is_string or isinstance(msg, exp.National):
+        fmt = msg.name
+        parts = re.split(r"(%-?\d*(?:\.\d+)?[sdiuxXo])", fmt)
+        pieces, ai = [], 0
+        for p in parts:
+            if re.fullmatch(r"%-?\d*(?:\.\d+)?[sdiuxXo]", p or ""):
+                if ai >= len(args):
+                    raise Unconvertible("TS0620", "RAISERROR format has more placeholders than arguments")
+                a = conv.expr(args[ai])
+                pieces.append(f"TO_CHAR({a})" if p[-1] != "s" else a)
+                ai += 1
+            elif p:
+                pieces.append("'" + p.replace("'", "''").replace("%%", "%") + "'")
+        return " || ".join(pieces) if pieces else "''"
+    conv.ctx.note("TS0620", None, "RAISERROR with a message variable and arguments: UTL_LMS.FORMAT_MESSAGE "
+                                  "substitutes %s/%d like T-SQL")
+    return "UTL_LMS.FORMAT_MESSAGE(" + ", ".join([conv.expr(msg)] + [conv.expr(a) for a in args]) + ")"
+
+
+def raiserror(conv, node, depth):
+    pad = _pad(depth)
+    toks = node.tokens[1:]
+    opts = []
+    # strip WITH NOWAIT / LOG / SETERROR
+    for i, t in enumerate(toks):
+        if word(t) == "WITH" and (i == 0 or toks[i - 1].text == ")"):
+            opts = [word(x) for x in toks[i + 1:] if x.text != ","]
+            toks = toks[:i]
+            break
+    if toks and toks[0].text == "(" and toks[-1].text == ")":
+        toks = toks[1:-1]
+    args = conv.parse_expr_tokens(toks)
+    if len(args) < 3:
+        raise Unconvertible("TS0620", "RAISERROR needs message, severity and state")
+    msg, sev = args[0], args[1]
+    if "LOG" in opts:
+        conv.ctx.note("TS0620", None, "RAISERROR … WITH LOG: Oracle has no error log write here; log explicitly")
+    severity = int(sev.name) if isinstance(sev, exp.Literal) and not sev.is_string else None
+    if isinstance(msg, exp.Literal) and not msg.is_string:
+        number = int(msg.name)
+        text = f"'Error {number}'"
+        code = error_number(number)
+        conv.ctx.note("TS0620", None, f"RAISERROR({number}, …): the message text of sys.messages is not known; "
+                                      f"raised as ORA{code}")
+    else:
+        text = _format_message(conv, msg, args[3:])
+        code = -20000
+    if severity is not None and severity <= 10:
+        conv.ctx.fixed("TS0620", None, "RAISERROR with severity ≤ 10 is informational → DBMS_OUTPUT")
+        return f"{pad}DBMS_OUTPUT.PUT_LINE({text});\n"
+    if severity is None:
+        conv.ctx.note("TS0620", None, "RAISERROR severity is not a literal: treated as an error (severity > 10)")
+    return f"{pad}RAISE_APPLICATION_ERROR({code}, {text});\n"
+
+
+def throw(conv, node, depth):
+    pad = _pad(depth)
+    if len(node.tokens) == 1:
+        if not getattr(conv, "in_catch", 0):
+            raise Unconvertible("TS0620", "THROW without arguments outside CATCH")
+        return f"{pad}RAISE;\n"
+    args = conv.parse_expr_tokens(node.tokens[1:])
+    if len(args) != 3:
+        raise Unconvertible("TS0620", "THROW needs number, message and state")
+    num, msg = args[0], args[1]
+    if isinstance(num, exp.Literal) and not num.is_string:
+        code = error_number(int(num.name))
+    else:
+        conv.ctx.note("TS0620", None, "THROW with a computed error number: raised as -20000")
+        code = -20000
+    return f"{pad}RAISE_APPLICATION_ERROR({code}, {conv.expr(msg)});\n"
+
+
+# --- transactions ------------------------------------------------------------------------
+
+def begin_tran(conv, node, depth):
+    conv.ctx.fixed("TS0650", None, "BEGIN TRANSACTION removed: Oracle starts transactions implicitly")
+    return ""
+
+
+def commit(conv, node, depth):
+    if conv.is_function:
+        raise Unconvertible("TS0650", "COMMIT inside a function")
+    return f"{_pad(depth)}COMMIT;\n"
+
+
+def rollback(conv, node, depth):
+    w = _words(node)
+    name = node.tokens[2].text if len(node.tokens) > 2 and w[1] in {"TRAN", "TRANSACTION"} else None
+    if name and name.casefold() in getattr(conv, "savepoints", set()):
+        return f"{_pad(depth)}ROLLBACK TO SAVEPOINT {name.upper()};\n"
+    return f"{_pad(depth)}ROLLBACK;\n"
+
+
+def save(conv, node, depth):
+    if len(node.tokens) < 3:
+        raise Unconvertible("TS0650", "SAVE TRANSACTION without a name")
+    name = node.tokens[2].text
+    if not hasattr(conv, "savepoints"):
+        conv.savepoints = set()
+    conv.savepoints.add(name.casefold())
+    return f"{_pad(depth)}SAVEPOINT {name.upper()};\n"
+
+
+# --- cursors --------------------------------------------------------------------------------
+
+def declare_cursor(conv, node, depth):
+    toks = node.tokens
+    name = toks[1].text
+    i = 2
+    opts = []
+    while i < len(toks) and word(toks[i]) != "FOR":
+        opts.append(word(toks[i]))
+        i += 1
+    if "SCROLL" in opts or "DYNAMIC" in opts or "KEYSET" in opts:
+        conv.ctx.note("TS0680", None, f"cursor {name}: {'/'.join(o for o in opts if o in {'SCROLL', 'DYNAMIC', 'KEYSET'})}"
+                                      " has no PL/SQL form; converted as a forward-only cursor")
+    from migrator.frontend.nodes import Statement
+
+    sel = Statement(node.span, node.text, tokens=toks[i + 1:], keyword=word(toks[i + 1]) if i + 1 < len(toks) else "")
+    tree = _parse(conv, sel)
+    for_update = None
+    cname = var_name(name, "c_")
+    conv.scope.cursors[name.casefold()] = cname
+    text = conv.sql(tree)
+    conv.cursor_decls.append(f"CURSOR {cname} IS\n{_indent(text, IND * 2)};")
+    conv.ctx.fixed("TS0680", None, f"cursor {name} → explicit cursor {cname.upper()}")
+    del for_update
+    return ""
+
+
+def _cursor(conv, name: str) -> str:
+    c = conv.scope.cursors.get(name.casefold())
+    if c is None:
+        raise Unconvertible("TS0680", f"cursor {name} is not declared in this routine")
+    return c
+
+
+def open_(conv, node, depth):
+    return f"{_pad(depth)}OPEN {_cursor(conv, node.tokens[-1].text)};\n"
+
+
+def close(conv, node, depth):
+    return f"{_pad(depth)}CLOSE {_cursor(conv, node.tokens[-1].text)};\n"
+
+
+def deallocate(conv, node, depth):
+    _cursor(conv, node.tokens[-1].text)
+    return ""
+
+
+def fetch(conv, node, depth):
+    w = _words(node)
+    toks = node.tokens
+    i = 1
+    if w[i] in {"NEXT", "PRIOR", "FIRST", "LAST", "ABSOLUTE", "RELATIVE"}:
+        if w[i] != "NEXT":
+            raise Unconvertible("TS0680", f"FETCH {w[i]}: PL/SQL cursors are forward-only")
+        i += 1
+    if w[i] == "FROM":
+        i += 1
+    cname = _cursor(conv, toks[i].text)
+    conv.scope.last_cursor = cname
+    i += 1
+    targets = []
+    if i < len(w) and w[i] == "INTO":
+        j = i + 1
+        while j < len(toks):
+            if toks[j].text == "@":
+                targets.append(_var(conv, toks[j + 1].text))
+                j += 2
+            elif toks[j].text.startswith("@"):
+                targets.append(_var(conv, toks[j].text))
+                j += 1
+            else:
+                j += 1
+    into = f" INTO {', '.join(targets)}" if targets else ""
+    return f"{_pad(depth)}FETCH {cname}{into};\n"
+
+
+# --- EXEC ----------------------------------------------------------------------------------
+
+def exec_(conv, node, depth):
+    from migrator.plsql import calls
+
+    return calls.exec_statement(conv, node, depth)
+
+
+def begin(conv, node, depth):
+    w = _words(node)
+    if len(w) > 1 and w[1] in {"TRAN", "TRANSACTION", "DISTRIBUTED"}:
+        return begin_tran(conv, node, depth)
+    raise Unconvertible("TS0001", "BEGIN form not understood")
+
+
+HANDLERS = {
+    "DECLARE": declare, "SET": set_, "SELECT": select, "WITH": sql_statement,
+    "PRINT": print_, "RETURN": return_, "BREAK": break_, "CONTINUE": continue_, "GOTO": goto,
+    "WAITFOR": waitfor, "RAISERROR": raiserror, "THROW": throw,
+    "BEGIN": begin, "COMMIT": commit, "ROLLBACK": rollback, "SAVE": save,
+    "OPEN": open_, "CLOSE": close, "DEALLOCATE": deallocate, "FETCH": fetch,
+    "EXEC": exec_, "EXECUTE": exec_,
+}

@@ -1,0 +1,75 @@
+"""CHECK constraints: the condition is converted like any expression; NOT FOR REPLICATION dropped.
+
+T-SQL::
+
+    CONSTRAINT CK_Qty CHECK NOT FOR REPLICATION (Quantity > 0)
+    zip CHAR(5) CHECK (zip LIKE '[0-9][0-9][0-9][0-9][0-9]')
+
+Oracle::
+
+    CONSTRAINT CK_QTY CHECK (QUANTITY > 0)
+    ZIP CHAR(5) CHECK (REGEXP_LIKE(ZIP, '^[0-9][0-9][0-9][0-9][0-9]$'))
+
+T-SQL LIKE patterns with character classes (``[0-9]``, ``[A-Z]``) mean nothing to
+Oracle's LIKE (a check would reject every row silently): inside a CHECK they become
+REGEXP_LIKE with the same meaning (``%`` → ``.*``, ``_`` → ``.``, anchored).
+"""
+
+import re
+
+from sqlglot import exp
+
+from migrator.rulebook import define, transform
+
+RULE = define("TS0106", "ddl.check", "ddl", __doc__)
+
+
+@transform(RULE, exp.CheckColumnConstraint)
+def check(node, ctx):
+    if node.meta.get("not_for_replication"):
+        ctx.fixed(RULE, node, "NOT FOR REPLICATION dropped: no Oracle equivalent")
+    return node
+
+
+def like_to_regex(pattern: str) -> str | None:
+    """A T-SQL LIKE pattern as an anchored POSIX regular expression (None if unsure)."""
+    out, i = ["^"], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "%":
+            out.append(".*")
+        elif ch == "_":
+            out.append(".")
+        elif ch == "[":
+            j = pattern.find("]", i + 1)
+            if j < 0:
+                return None
+            body = pattern[i + 1:j]
+            if body.startswith("^"):
+                body = "^" + body[1:]
+            if not body or "[" in body:
+                return None
+            out.append("[" + body + "]")
+            i = j
+        elif ch in ".\\+*?{}()|$^":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out) + "$"
+
+
+@transform(RULE, exp.Like, order="pre")
+def like_class(node, ctx):
+    if node.find_ancestor(exp.CheckColumnConstraint) is None or node.args.get("escape") is not None:
+        return node
+    pat = node.expression
+    if not (isinstance(pat, exp.Literal) and pat.is_string and "[" in pat.this):
+        return node
+    regex = like_to_regex(pat.this)
+    if regex is None:
+        ctx.todo(RULE, node, f"LIKE pattern {pat.this!r} with character classes: rewrite with REGEXP_LIKE")
+    ctx.note(RULE, node, "LIKE with character classes became REGEXP_LIKE, which is case-sensitive (T-SQL LIKE "
+                         "follows the collation, usually case-insensitive)")
+    new = exp.Anonymous(this="REGEXP_LIKE", expressions=[node.this, exp.Literal.string(regex)])
+    return new
