@@ -24,8 +24,11 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     corpus, out = args[0], args[1]
     measure = sys.argv[sys.argv.index("--measure") + 1] if "--measure" in sys.argv else \
-        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "tools", "measure.py")
+        os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "tools",
+                                      "measure.py"))
     proc = subprocess.run([sys.executable, measure, "ours", corpus, out], capture_output=True, text=True)
+    if proc.returncode != 0 or not proc.stdout.strip():
+        sys.exit(f"measure.py failed ({proc.returncode}): {proc.stderr[-2000:]}")
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
     with open(os.path.join(out, "migration-report.json"), encoding="utf-8") as fh:
         report = json.load(fh)

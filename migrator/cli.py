@@ -76,17 +76,24 @@ def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache
     if schema_files:
         cfg.schema_files = list(cfg.schema_files) + list(schema_files)
     cache = None if no_cache else (cache_dir or _default_cache())
-    show = console.is_terminal if progress is None else progress
-    if show:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from migrator.pipeline import discover
 
-        with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=True) as bar:
-            task = bar.add_task("converting", total=None)
-            run = convert_tree(source, output, cfg, jobs=jobs, cache_dir=cache,
-                               progress=lambda d, t: bar.update(task, completed=d, total=t))
-    else:
-        run = convert_tree(source, output, cfg, jobs=jobs, cache_dir=cache)
+    if not discover(source):
+        raise click.UsageError(f"no .sql files under {source}")
+    show = console.is_terminal if progress is None else progress
+    try:
+        if show:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=console, transient=True) as bar:
+                task = bar.add_task("converting", total=None)
+                run = convert_tree(source, output, cfg, jobs=jobs, cache_dir=cache,
+                                   progress=lambda d, t: bar.update(task, completed=d, total=t))
+        else:
+            run = convert_tree(source, output, cfg, jobs=jobs, cache_dir=cache)
+    except ValueError as e:  # a project-level input problem (output folder = source folder, bad name map)
+        raise click.UsageError(str(e)) from e
     report = write_reports(run, output)
     if not quiet:
         print_summary(report, console)

@@ -13,7 +13,7 @@ from sqlglot import exp
 
 from migrator.backend.oracle import generate
 from migrator.frontend.nodes import Block, If, Label, Node, Opaque, Routine, Statement, TryCatch, While
-from migrator.frontend.segment import parse_statement, segment_batch
+from migrator.frontend.segment import iter_segments, parse_statement
 from migrator.rulebook import ERROR, INFO, NOTE, TODO, Context, Engine, Event, Unconvertible
 from migrator.source import Batch, SourceFile, Span, split_batches
 
@@ -148,8 +148,8 @@ def convert_source(src: SourceFile, project: Project) -> FileResult:
     pieces: list[str] = []
     last_end = 0
     for batch in split_batches(src.text):
-        nodes = segment_batch(src, batch)
-        units = _group_script(nodes, project)
+        nodes = iter_segments(src, batch)  # lazy (bounded memory) only for a batch over 2 MiB
+        units = _group_script(nodes, project) if isinstance(nodes, list) else nodes
         for node in units:
             gap = src.text[last_end:node.span.start]
             pieces.append(_gap_comments(gap))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -22,7 +23,7 @@ from migrator.convert import FAILED, FileResult, Project, convert_source
 from migrator.names import NameMap
 from migrator.source import DecodeError, SourceFile
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 32 * 1024 * 1024  # about 5 minutes of conversion on one core; split larger scripts
 
 
 @dataclass
@@ -56,7 +57,8 @@ def read_source(rel: str, path: str) -> tuple[SourceFile | None, str | None, byt
     try:
         size = os.path.getsize(path)
         if size > MAX_FILE_BYTES:
-            return None, f"file too large ({size} bytes > {MAX_FILE_BYTES})", b""
+            return None, (f"file too large: {size:,} bytes, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit "
+                          "per file; split it at GO lines into several files"), b""
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as e:
@@ -114,8 +116,10 @@ class Cache:
         if not self.dir:
             return
         path = self._path(kind, key)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        atomic_write(path, json.dumps(value))
+        try:
+            atomic_write(path, json.dumps(value))
+        except OSError:  # a cache that cannot be written only costs speed
+            pass
 
 
 def atomic_write(path: str, text: str) -> None:
@@ -137,15 +141,20 @@ def atomic_write(path: str, text: str) -> None:
 
 # --- catalog pass -------------------------------------------------------------------
 
+_DECLARES = re.compile(r"\b(?:CREATE|ALTER|sp_addtype)\b", re.I)  # statements catalog_of reads
+
+
 def catalog_of(src: SourceFile) -> Catalog:
     """Catalog facts of one file: parse only the DDL that declares things."""
     from migrator.frontend.nodes import Routine, Statement
-    from migrator.frontend.segment import parse_statement, segment_batch
+    from migrator.frontend.segment import iter_segments, parse_statement
     from migrator.source import split_batches
 
     cat = Catalog()
     for batch in split_batches(src.text):
-        for node in segment_batch(src, batch):
+        if not _DECLARES.search(batch.text):  # nothing to learn: skip tokenizing it twice
+            continue
+        for node in iter_segments(src, batch):
             if isinstance(node, Statement) and (node.keyword in {"CREATE", "ALTER"} or (
                     node.keyword in {"EXEC", "EXECUTE"} and "sp_addtype" in node.text.lower())):
                 parse_statement(node, batch.text)
@@ -184,8 +193,21 @@ def _init_worker(catalog_dict: dict, names_state: dict, config: Config) -> None:
 
 def _convert_worker(job: tuple[str, bytes]) -> FileResult:
     rel, data = job
-    src = SourceFile.from_bytes(rel, data)
-    return convert_source(src, _WORKER["project"])
+    return safe_convert(rel, data, _WORKER["project"])
+
+
+def safe_convert(rel: str, data: bytes, project: Project) -> FileResult:
+    """Convert one file; a crash (a bug, or input too deep for Python) fails this file only."""
+    try:
+        return convert_source(SourceFile.from_bytes(rel, data), project)
+    except RecursionError:
+        return FileResult(path=rel, error="nesting too deep to convert (Python recursion limit)")
+    except Exception as e:  # noqa: BLE001 - one file's failure must not stop the run
+        import traceback
+
+        tb = traceback.extract_tb(e.__traceback__)[-1]
+        return FileResult(path=rel, error=f"internal error {type(e).__name__}: {str(e)[:200]} "
+                                          f"({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})")
 
 
 def _names_state(nm: NameMap) -> dict:
@@ -226,10 +248,11 @@ def convert_tree(input_path: str, output_dir: str, config: Config, jobs: int | N
                  cache_dir: str | None = None, progress: Callable[[int, int], None] | None = None) -> RunResult:
     t0 = time.perf_counter()
     run = RunResult()
-    files = discover(input_path)
+    files = _inputs(input_path, output_dir)
     cache = Cache(cache_dir)
     sources: list[SourceFile] = []
     raw: dict[str, bytes] = {}
+    newlines: dict[str, str] = {}
     failed: dict[str, FileResult] = {}
     for rel, full in files:
         src, err, data = read_source(rel, full)
@@ -238,6 +261,7 @@ def convert_tree(input_path: str, output_dir: str, config: Config, jobs: int | N
             continue
         sources.append(src)
         raw[rel] = data
+        newlines[rel] = src.newline
         run.lines += src.text.count("\n") + 1
     project = build_project(sources, config, cache, raw)
     run.catalog, run.names = project.catalog, project.names
@@ -249,7 +273,7 @@ def convert_tree(input_path: str, output_dir: str, config: Config, jobs: int | N
         key = _file_key(raw[src.path], context_key)
         hit = cache.get("convert", key)
         if hit is not None:
-            results[src.path] = _result_from_dict(hit)
+            results[src.path] = _result_from_dict(hit, src.path)  # same bytes may sit at several paths
             run.cache_hits += 1
         else:
             todo.append((src.path, raw[src.path], key))
@@ -258,43 +282,73 @@ def convert_tree(input_path: str, output_dir: str, config: Config, jobs: int | N
     if progress:
         progress(done, total)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    if jobs > 1 and len(todo) >= 8:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                 initargs=(project.catalog.to_dict(), _names_state(project.names), config)) as pool:
-            chunk = max(1, len(todo) // (jobs * 8))
-            for (rel, _data, key), res in zip(todo, pool.map(_convert_worker, [(r, d) for r, d, _ in todo],
-                                                             chunksize=chunk)):
-                results[rel] = res
-                cache.put("convert", key, _result_to_dict(res))
-                done += 1
-                if progress:
-                    progress(done, total)
-    else:
-        for rel, data, key in todo:
-            res = convert_source(SourceFile.from_bytes(rel, data), project)
-            results[rel] = res
+
+    def finish(rel: str, key: str, res: FileResult) -> None:
+        nonlocal done
+        results[rel] = res
+        if not res.error:  # failures are retried next run (they may be environmental)
             cache.put("convert", key, _result_to_dict(res))
-            done += 1
-            if progress:
-                progress(done, total)
+        done += 1
+        if progress:
+            progress(done, total)
+
+    if jobs > 1 and len(todo) >= 8:
+        _convert_parallel(todo, project, config, jobs, finish)
+    for rel, data, key in todo:
+        if rel not in results:  # serial run, or what a broken worker pool left
+            finish(rel, key, safe_convert(rel, data, project))
     run.files = [results[rel] for rel, _ in files]
     for res in run.files:
         dest = os.path.join(output_dir, res.path)
         if res.error or res.output is None:
-            if os.path.exists(dest):
+            if os.path.lexists(dest):
                 os.unlink(dest)  # a stale output of an earlier run would not be what this run says
             continue
-        _write_if_changed(dest, res.output)
+        text = res.output
+        if newlines.get(res.path, "\n") != "\n":
+            text = text.replace("\n", newlines[res.path])
+        _write_if_changed(dest, text)
     run.seconds = time.perf_counter() - t0
     return run
 
 
+def _convert_parallel(todo: list[tuple[str, bytes, str]], project: Project, config: Config, jobs: int,
+                      finish: Callable[[str, str, FileResult], None]) -> None:
+    """Largest files first, so one big file does not finish alone at the end."""
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    order = sorted(todo, key=lambda job: -len(job[1]))
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_init_worker,
+                                 initargs=(project.catalog.to_dict(), _names_state(project.names), config)) as pool:
+            futures = {pool.submit(_convert_worker, (rel, data)): (rel, key) for rel, data, key in order}
+            for fut in as_completed(futures):
+                rel, key = futures[fut]
+                finish(rel, key, fut.result())
+    except BrokenProcessPool:
+        pass  # a worker died (out of memory?): the caller converts the rest in this process
+
+
+def _inputs(input_path: str, output_dir: str) -> list[tuple[str, str]]:
+    """The .sql files to convert; never the output folder's own files, never onto the sources."""
+    src_root, out_root = os.path.realpath(input_path), os.path.realpath(output_dir)
+    if src_root == out_root:
+        raise ValueError("the output folder is the source folder: outputs would overwrite the T-SQL sources")
+    files = discover(input_path)
+    if os.path.isdir(src_root) and (out_root + os.sep).startswith(src_root + os.sep):
+        files = [(rel, full) for rel, full in files
+                 if not (os.path.realpath(full) + os.sep).startswith(out_root + os.sep)]
+    return files
+
+
 def _write_if_changed(dest: str, text: str) -> None:
+    """Leave an identical output untouched (its mtime too): re-runs do not churn build tools."""
     try:
         with open(dest, encoding="utf-8", newline="") as fh:
             if fh.read() == text:
                 return
-    except OSError:
+    except (OSError, ValueError):
         pass
     atomic_write(dest, text)
 
@@ -306,14 +360,14 @@ def _result_to_dict(res: FileResult) -> dict:
                       for u in res.units]}
 
 
-def _result_from_dict(d: dict) -> FileResult:
+def _result_from_dict(d: dict, path: str | None = None) -> FileResult:
     from migrator.convert import UnitResult
     from migrator.rulebook import Event
     from migrator.source import Span
 
     units = [UnitResult(u["kind"], u["name"], Span(**u["span"]), u["status"], [Event(**e) for e in u["events"]],
                         u["oracle"], u["source"]) for u in d["units"]]
-    return FileResult(path=d["path"], units=units, output=d["output"], error=d["error"], encoding=d["encoding"])
+    return FileResult(path=path or d["path"], units=units, output=d["output"], error=d["error"], encoding=d["encoding"])
 
 
 __all__ = ["convert_tree", "build_project", "discover", "RunResult", "FAILED", "atomic_write"]

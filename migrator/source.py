@@ -2,6 +2,11 @@
 
 Everything downstream works on ``SourceFile.text`` with LF newlines; offsets,
 lines and columns refer to that text (lines and columns are 1-based).
+
+Newlines: ``SourceFile.newline`` records the input's style (CRLF when most lines
+end in CRLF, as SSMS writes them). The pipeline writes each output script with
+its input's newline style, always as UTF-8 without a BOM, so a Windows project
+diffs cleanly against its converted copy; reports are LF.
 """
 
 from __future__ import annotations
@@ -69,7 +74,8 @@ class SourceFile:
     @classmethod
     def from_bytes(cls, path: str, data: bytes) -> "SourceFile":
         text, encoding, bom = decode(data)
-        newline = "\r\n" if "\r\n" in text else "\n"
+        crlf = text.count("\r\n")
+        newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         return cls(path=path, text=text, encoding=encoding, newline=newline, had_bom=bom)
 
@@ -113,6 +119,9 @@ def decode(data: bytes) -> tuple[str, str, bool]:
         except UnicodeDecodeError:
             text = enc = None
     if text is None:
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            raise DecodeError(f"binary content: NUL byte at offset {nul}; not a SQL script")
         try:
             text, enc = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
@@ -149,20 +158,48 @@ _BLOCK_EDGE = re.compile(r"/\*|\*/")
 
 def _skip_span(text: str, i: int) -> int:
     """End of the string, quoted identifier or comment starting at text[i] (len(text) if unterminated)."""
+    return _scan_span(text, i)[0]
+
+
+def _scan_span(text: str, i: int) -> tuple[int, bool]:
+    """(end, closed) of the string, quoted identifier or comment starting at text[i]."""
     c = text[i]
     if c == "-":
         j = text.find("\n", i)
-        return len(text) if j < 0 else j
+        return (len(text) if j < 0 else j), True
     if c == "/":  # block comments nest in T-SQL
         depth, j = 1, i + 2
         while depth:
             m = _BLOCK_EDGE.search(text, j)
             if not m:
-                return len(text)
+                return len(text), False
             depth += 1 if m.group() == "/*" else -1
             j = m.end()
-        return j
-    return _CLOSERS[c].match(text, i).end()
+        return j, True
+    m = _CLOSED[c].match(text, i)
+    if m:
+        return m.end(), True
+    return _CLOSERS[c].match(text, i).end(), False
+
+
+_CLOSED = {"'": re.compile(r"'(?:[^']|'')*+'"), '"': re.compile(r'"(?:[^"]|"")*+"'),
+           "[": re.compile(r"\[(?:[^\]]|\]\])*+\]")}
+_WHAT = {"'": "string literal without its closing quote", '"': 'quoted identifier without its closing "',
+         "[": "bracketed identifier without its closing ]", "/": "block comment /* without its closing */"}
+
+
+def find_unterminated(text: str) -> tuple[int, str] | None:
+    """(offset, what) of the first string, quoted identifier or block comment never closed."""
+    i = 0
+    while True:
+        m = _SPECIAL.search(text, i)
+        if not m:
+            return None
+        i = m.start()
+        j, closed = _scan_span(text, i)
+        if not closed:
+            return i, _WHAT[text[i]]
+        i = j
 
 
 def _code_mask(text: str) -> bytearray:
@@ -180,15 +217,24 @@ def _code_mask(text: str) -> bytearray:
 
 
 def split_batches(text: str) -> list[Batch]:
-    """Split on GO lines that are real code (not inside strings or comments)."""
-    mask = _code_mask(text) if "go" in text.lower() else bytearray(len(text))
+    """Split on GO lines that are real code (not inside strings or comments).
+
+    ``GO`` is case-insensitive, alone on its line, optionally ``GO n`` (the batch
+    runs n times) and a trailing ``--`` comment. Batches keep file offsets and
+    lines, so every span downstream is file-relative. Linear in the text size.
+    """
+    mask = _code_mask(text) if _GO_WORD.search(text) else None
     batches: list[Batch] = []
-    pos = 0
+    pos, line = 0, 1
     for m in _GO_LINE.finditer(text):
         go_at = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
-        if mask[go_at]:
+        if mask is not None and mask[go_at]:
             continue
-        batches.append(Batch(text[pos:m.start()], pos, text.count("\n", 0, pos) + 1, int(m.group(1) or 1)))
+        batches.append(Batch(text[pos:m.start()], pos, line, int(m.group(1) or 1)))
+        line += text.count("\n", pos, m.end())
         pos = m.end()
-    batches.append(Batch(text[pos:], pos, text.count("\n", 0, pos) + 1, 1))
+    batches.append(Batch(text[pos:], pos, line, 1))
     return [b for b in batches if b.text.strip()]
+
+
+_GO_WORD = re.compile(r"^[ \t]*GO\b", re.I | re.M)

@@ -135,13 +135,25 @@ def _sources(scope: exp.Expression) -> list[tuple[str, exp.Expression]]:
     if isinstance(scope, (exp.Update, exp.Delete)) and isinstance(scope.this, exp.Table):
         items.append(scope.this)
     out = []
-    for it in items:
+    stack = list(items)
+    while stack:  # nested joins in parentheses: (a JOIN (b JOIN c ON ...) ON ...)
+        it = stack.pop(0)
         if isinstance(it, exp.Table):
             out.append(((it.alias or it.name).casefold(), it))
             if it.alias:
                 out.append((it.name.casefold(), it))
+            stack.extend(j.this for j in it.args.get("joins") or [])
         elif isinstance(it, exp.Subquery) and it.alias:
             out.append((it.alias.casefold(), it))
+        elif isinstance(it, exp.Subquery) and not it.alias or isinstance(it, exp.Paren):
+            inner = it.this
+            if isinstance(inner, exp.Select):
+                continue
+            stack.append(inner)
+        elif isinstance(it, exp.Join):
+            stack.append(it.this)
+        if isinstance(it, (exp.Subquery, exp.Paren)):
+            stack.extend(j.this for j in it.args.get("joins") or [])
     return out
 
 
@@ -174,6 +186,8 @@ def _column_info(col: exp.Column, ctx, want: str):
     """Type family (want='type') or nullability (want='null') of a column reference."""
     catalog = getattr(ctx, "catalog", None)
     scope = _scope_of(col)
+    if scope is None:
+        return _create_column(col, want)
     while scope is not None:
         sources = _sources(scope)
         qual = col.table.casefold() if col.table else None
@@ -211,14 +225,33 @@ def _column_info(col: exp.Column, ctx, want: str):
 
 
 def _variable(node: exp.Expression, ctx) -> str | None:
-    variables = getattr(ctx, "variables", None) or {}
+    """Type family of a T-SQL variable or parameter, from ``ctx.variable_types`` (procedural scope)."""
+    types = getattr(ctx, "variable_types", None) or {}
     name = node.name if isinstance(node, (exp.Parameter, exp.Var)) else None
-    if not name:
+    if not name or not types:
         return None
-    name = name.lstrip("@")
-    for k, v in variables.items():
-        if k.lstrip("@").casefold() == name.casefold():
-            return family_of_type(v)
+    name = name.lstrip("@").casefold()
+    for k, v in types.items():
+        if k.lstrip("@").casefold() == name:
+            return family_of_type(v) if v else None
+    return None
+
+
+def _create_column(col: exp.Column, want: str):
+    """A column referenced inside CREATE TABLE (computed column, CHECK): its own definition."""
+    p = col.parent
+    while p is not None and not isinstance(p, exp.Schema):
+        p = p.parent
+    if p is None:
+        return None
+    for cdef in p.expressions:
+        if isinstance(cdef, exp.ColumnDef) and cdef.name.casefold() == col.name.casefold():
+            kind = cdef.args.get("kind")
+            if want == "type":
+                return _datatype_family(kind) if kind is not None else None
+            return not any(isinstance(c.args.get("kind"), (exp.NotNullColumnConstraint,
+                                                           exp.PrimaryKeyColumnConstraint))
+                           for c in cdef.constraints)
     return None
 
 

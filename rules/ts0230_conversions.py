@@ -34,7 +34,7 @@ Oracle's ``NLS_DATE_FORMAT``: a NOTE says so.
 
 from sqlglot import exp
 
-from migrator.backend.functions import call, date_literal, lit
+from migrator.backend.functions import call, date_literal, in_place, lit
 from migrator.rulebook import define, transform
 from migrator.typing import DATE, INTEGER, NUMERIC, STRING, family_of_type, infer
 
@@ -186,12 +186,12 @@ def _cast(x, dt, safe) -> exp.Cast:
 
 @transform(RULE, exp.Convert, order="pre")
 def convert(node: exp.Convert, ctx):
-    return convert_to(node.expression, node.this, _style(node, ctx), bool(node.args.get("safe")), node, ctx)
+    return in_place(convert_to(node.expression, node.this, _style(node, ctx), bool(node.args.get("safe")), node, ctx), node)
 
 
 @transform(RULE, exp.TryCast, order="pre")
 def try_cast(node: exp.TryCast, ctx):
-    return convert_to(node.this, node.args["to"], None, True, node, ctx)
+    return in_place(convert_to(node.this, node.args["to"], None, True, node, ctx), node)
 
 
 @transform(RULE, exp.Cast, order="pre")
@@ -204,5 +204,4 @@ def cast(node: exp.Cast, ctx):
 
     if isinstance(node.args["to"], OracleType) or node.args["to"].meta.get("oracle_ok"):
         return node
-    out = convert_to(node.this, node.args["to"], None, bool(node.args.get("default")), node, ctx)
-    return out
+    return in_place(convert_to(node.this, node.args["to"], None, bool(node.args.get("default")), node, ctx), node)

@@ -26,7 +26,11 @@ def division(node: exp.Div, ctx):
     node.meta["ts0251"] = True
     a, b = infer(node.this, ctx), infer(node.expression, ctx)
     if a == INTEGER and b == INTEGER:
-        return exp.Trunc(this=node)
+        parent, key, index = node.parent, node.arg_key, node.index
+        new = exp.Trunc(this=node)
+        if parent is not None:  # attach at once: rules on the operands still see the enclosing query
+            parent.set(key, new, index=index)
+        return new
     if (a is None and b in (INTEGER, None)) or (b is None and a in (INTEGER, None)):
         if not ({a, b} & (NUMERIC - {INTEGER})):
             ctx.note(RULE, node, "division of operands of unknown type: if both are integers, T-SQL truncates "

@@ -156,6 +156,9 @@ def date_literal(node: exp.Expression) -> exp.Expression | None:
 def in_place(new: exp.Expression, old: exp.Expression) -> exp.Expression:
     """``new`` as a replacement of ``old``: parenthesised when it is an operator inside an operator."""
     if isinstance(new, (exp.Binary, exp.Unary)) and not isinstance(new, exp.Paren) \
-            and isinstance(old.parent, (exp.Binary, exp.Unary)) and not isinstance(old.parent, exp.Paren):
-        return exp.Paren(this=new)
+            and isinstance(old.parent, (exp.Binary, exp.Unary)) and not isinstance(old.parent, exp.Paren) \
+            and not (isinstance(new, exp.DPipe) and isinstance(old.parent, exp.DPipe)):  # || is associative
+        new = exp.Paren(this=new)
+    if old.parent is not None and new is not old:
+        old.replace(new)  # attached at once: rules run on its children can still see the enclosing query
     return new

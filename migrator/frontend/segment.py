@@ -10,6 +10,8 @@ T-SQL reserves these keywords, so an unquoted one is always a keyword.
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from sqlglot.errors import ParseError, TokenError
 
 from migrator.frontend.dialect import parse_tokens, tokenize, word
@@ -89,6 +91,8 @@ class Segmenter:
                 j = self.n  # a routine is the rest of its batch
                 name = self.text(kind_at + 1, min(kind_at + 4, self.n)).split("(")[0].split()[0] if kind_at + 1 < self.n else ""
                 return Routine(self.span(i, j), self.text(i, j), kind=kind, name=name, tokens=self.toks[i:j]), j
+        if w in {"END", "ELSE"} and not (w == "END" and self.w(i + 1) == "CONVERSATION"):
+            return Opaque(self.span(i, i + 1), self.text(i, i + 1), f"unexpected {w} (no matching BEGIN/IF)"), i + 1
         if i + 1 < self.n and self.toks[i + 1].text == ":" and w and w not in STMT_START and \
                 self.toks[i + 1].start == self.toks[i].end + 1:
             return Label(self.span(i, i + 2), self.text(i, i + 2), name=self.toks[i].text), i + 2
@@ -143,7 +147,7 @@ class Segmenter:
     # -- simple statement boundaries ------------------------------------------
     def statement_end(self, i: int) -> int:
         first = self.w(i)
-        if first in {"ELSE", "END"}:
+        if first == "ELSE" or (first == "END" and self.w(i + 1) != "CONVERSATION"):
             return i + 1
         if first == "BEGIN" or first in {"COMMIT", "ROLLBACK", "SAVE"}:
             # BEGIN TRAN [name] / COMMIT [TRAN [name]] / ROLLBACK [TRAN [name]] / SAVE TRAN name
@@ -186,7 +190,7 @@ class Segmenter:
                     state["values"] = True
                 elif k == "SET":
                     state["set"] = True
-                elif k == "TO":
+                elif k == "TO" or (k == "FROM" and first == "REVOKE"):
                     state["to"] = True
             j += 1
         return j
@@ -194,15 +198,17 @@ class Segmenter:
     def continues(self, first: str, k: str, j: int, st: dict) -> bool:
         prev = self.w(j - 1)
         nxt = self.w(j + 1)
-        if first in {"GRANT", "REVOKE", "DENY"} and not st["to"]:
+        if first == "WITH" and st["main"]:
+            first = st["main"]  # after the CTEs, the main statement's rules apply
+        if first in {"GRANT", "REVOKE", "DENY"} and (not st["to"] or (k == "GRANT" and prev == "WITH")):
             return True
         if k == "SELECT":
             if prev in SET_OPS or prev == "FOR":
                 return True
-            if first == "INSERT" and not (st["select"] or st["values"]):
+            if first == "INSERT" and not (st["select"] or st["values"] or st.get("exec")):
                 return True
             if first == "WITH" and not st["main"]:
-                st["main"] = True
+                st["main"] = k
                 return True
             return False
         if k == "WITH":
@@ -213,16 +219,19 @@ class Segmenter:
             if prev in {"THEN", "ON", "FOR", "OF"} or (first == "MERGE" and prev in {"THEN"}):
                 return True
             if first == "WITH" and not st["main"]:
-                st["main"] = True
+                st["main"] = k
                 return True
             return False
         if k == "MERGE":
             if first == "WITH" and not st["main"]:
-                st["main"] = True
+                st["main"] = k
                 return True
             return False
         if k in {"EXEC", "EXECUTE"}:
-            return (first == "INSERT" and not (st["select"] or st["values"])) or prev == "WITH"
+            if first == "INSERT" and not (st["select"] or st["values"] or st.get("exec")):
+                st["exec"] = True
+                return True
+            return prev == "WITH"
         if k == "DROP":
             return first == "ALTER" and nxt not in DROP_OBJECTS
         if k == "ALTER":
@@ -259,23 +268,116 @@ class Segmenter:
         return self.w(k) == "AS" and k + 1 < self.n and self.toks[k + 1].text == "("
 
 
+CHUNK_CHARS = 1 << 20  # batches larger than this are tokenized a window at a time (bounded memory)
+
+
 def segment_batch(src: SourceFile, batch: Batch) -> list[Node]:
-    """Segment one GO batch. A tokenizer error makes the whole batch one Opaque node."""
+    """Segment one GO batch. A tokenizer error makes the (rest of the) batch one Opaque node."""
+    return list(iter_segments(src, batch))
+
+
+def iter_segments(src: SourceFile, batch: Batch, chunk: int = CHUNK_CHARS) -> list[Node] | Iterator[Node]:
+    """Top-level nodes of one batch: a list, or an iterator for a batch over ``2 * chunk``.
+
+    A small batch is tokenized at once. A large one (a data dump with no GO) is
+    tokenized a window of about ``chunk`` characters at a time, cut at a line end
+    outside strings and comments; every node but the window's last is final (its
+    end was decided by a token inside the window), and the next window starts
+    where that last node starts. Token offsets are shifted to batch offsets, so
+    nodes are the same as from one whole-batch tokenization.
+    """
+    if len(batch.text) <= chunk * 2:
+        return _segment_window(src, batch, 0, len(batch.text))
+    return _iter_windows(src, batch, chunk)
+
+
+def _iter_windows(src: SourceFile, batch: Batch, chunk: int) -> Iterator[Node]:
+    from migrator.source import _code_mask
+
+    text = batch.text
+
+    mask = _code_mask(text)
+    start, size = 0, chunk
+    while start < len(text):
+        cut = _window_end(text, mask, start + size)
+        nodes = _segment_window(src, batch, start, cut)
+        if cut >= len(text):
+            yield from nodes
+            return
+        if len(nodes) < 2:  # one node spans the window: widen it
+            size *= 2
+            continue
+        yield from nodes[:-1]
+        nxt = nodes[-1].span.start - batch.offset
+        if nxt <= start:  # cannot happen with two nodes; never loop
+            size *= 2
+            continue
+        start, size = nxt, chunk
+
+
+def _window_end(text: str, mask: bytearray, at: int) -> int:
+    """First line end at or after ``at`` that is code (not in a string or comment)."""
+    n = len(text)
+    while at < n:
+        j = text.find("\n", at)
+        if j < 0:
+            return n
+        if not mask[j]:
+            return j + 1
+        at = j + 1
+    return n
+
+
+def _untokenizable(src: SourceFile, batch: Batch, start: int, end: int, e: Exception) -> list[Node]:
+    """The statements before an unterminated string/comment still convert; the rest is one Opaque."""
+    from migrator.source import find_unterminated
+
+    part = batch.text[start:end]
+    found = find_unterminated(part)
+    nodes: list[Node] = []
+    if found:
+        line, col = src.position(batch.offset + start + found[0])
+        reason = f"cannot tokenize: {found[1]} (opened at line {line}, col {col})"
+        if found[0] > 0 and part[:found[0]].strip():
+            nodes = _segment_window(src, batch, start, start + found[0])
+            if nodes and not isinstance(nodes[-1], Opaque):
+                start = nodes.pop().span.start - batch.offset  # the statement holding the bad literal
+            else:
+                nodes = []
+    else:
+        reason = f"cannot tokenize: {_short(e)}"
+    part = batch.text[start:end]
+    if not part.strip():
+        return nodes
+    lead = len(part) - len(part.lstrip())
+    a, b = batch.offset + start + lead, batch.offset + start + len(part.rstrip())
+    return nodes + [Opaque(src.span(a, max(a, b)), part.strip(), reason)]
+
+
+def _segment_window(src: SourceFile, batch: Batch, start: int, end: int) -> list[Node]:
+    part = batch.text[start:end]
     try:
-        tokens = tokenize(batch.text)
+        tokens = tokenize(part)
     except TokenError as e:
-        start = batch.offset + (len(batch.text) - len(batch.text.lstrip()))
-        return [Opaque(src.span(start, batch.offset + len(batch.text.rstrip())), batch.text.strip(),
-                       f"cannot tokenize: {e}")]
+        return _untokenizable(src, batch, start, end, e)
     if not tokens:
         return []
+    if start:
+        lines = batch.text.count("\n", 0, start)
+        for t in tokens:
+            t.start += start
+            t.end += start
+            t.line += lines
     seg = Segmenter(src, batch, tokens)
-    nodes, i = seg.parse_list(0, set())
-    while i < seg.n:  # stray END / ELSE at top level
-        more, i2 = seg.parse_list(i + 1, set())
-        nodes.append(Opaque(seg.span(i, i + 1), seg.text(i, i + 1), f"unexpected {seg.w(i) or seg.toks[i].text}"))
-        nodes.extend(more)
-        i = i2
+    try:
+        nodes, i = seg.parse_list(0, set())
+        while i < seg.n:  # stray END / ELSE at top level
+            more, i2 = seg.parse_list(i + 1, set())
+            nodes.append(Opaque(seg.span(i, i + 1), seg.text(i, i + 1), f"unexpected {seg.w(i) or seg.toks[i].text}"))
+            nodes.extend(more)
+            i = i2
+    except RecursionError:
+        return [Opaque(seg.span(0, seg.n), seg.text(0, seg.n), "nesting too deep to segment")]
     return nodes
 
 
@@ -287,7 +389,10 @@ def parse_statement(stmt: Statement, batch_text: str) -> None:
         return
     try:
         trees = parse_tokens(toks, batch_text)
-    except (ParseError, TokenError, RecursionError, ValueError, TypeError, AttributeError, IndexError, KeyError) as e:
+    except RecursionError:
+        stmt.error = "nesting too deep to parse (expressions nested hundreds of levels)"
+        return
+    except (ParseError, TokenError, ValueError, TypeError, AttributeError, IndexError, KeyError) as e:
         stmt.error = _short(e)
         return
     trees = [t for t in trees if t is not None]
