@@ -45,7 +45,7 @@ def discover(root: str) -> list[tuple[str, str]]:
         return [(os.path.basename(root), root)]
     out = []
     for dirpath, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "_original")
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in sorted(files):
             if f.lower().endswith(".sql"):
                 full = os.path.join(dirpath, f)

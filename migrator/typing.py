@@ -291,7 +291,7 @@ def infer(node: exp.Expression | None, ctx=None) -> str | None:
         return BINARY
     if isinstance(node, exp.Null):
         return None
-    if isinstance(node, (exp.Paren, exp.Alias)):
+    if isinstance(node, (exp.Paren, exp.Alias, exp.Window)):
         return infer(node.this, ctx)
     if isinstance(node, exp.Neg):
         return infer(node.this, ctx)

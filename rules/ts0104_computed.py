@@ -56,12 +56,30 @@ def _inline(expr, table, ctx, own):
     return expr
 
 
+_LOB = {"TEXT", "NTEXT", "IMAGE", "XML"}
+
+
+def _is_lob(type_sql: str | None) -> bool:
+    t = (type_sql or "").upper().replace(" ", "")
+    return t.split("(")[0] in _LOB or "(MAX)" in t or any(
+        t.startswith(k + "(") and t[len(k) + 1:-1].isdigit() and int(t[len(k) + 1:-1]) > lim
+        for k, lim in (("VARCHAR", 4000), ("NVARCHAR", 2000), ("VARBINARY", 2000)))
+
+
 @transform(RULE, exp.ColumnDef, order="pre")
 def computed(node, ctx):
     for c in node.constraints:
         kind = c.args.get("kind")
         if isinstance(kind, exp.ComputedColumnConstraint):
-            kind.set("this", _inline(kind.this, _table_of(node), ctx, node.name.casefold()))
+            table = _table_of(node)
+            if table and ctx.catalog is not None:
+                lobs = sorted({col.name for col in kind.this.find_all(exp.Column)
+                               if _is_lob((ctx.catalog.column(table, col.name) or {}).get("type"))})
+                if lobs:
+                    ctx.todo(RULE, node, f"computed column {node.name} uses LOB column(s) {', '.join(lobs)}: an "
+                                         "Oracle virtual column cannot be a LOB (ORA-54004); use a view or a "
+                                         "trigger-maintained column")
+            kind.set("this", _inline(kind.this, table, ctx, node.name.casefold()))
             if kind.args.get("persisted"):
                 ctx.note(RULE, node, f"computed column {node.name} was PERSISTED: Oracle virtual columns are "
                                      "computed on read (index it if it was persisted for speed)")
