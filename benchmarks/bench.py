@@ -5,7 +5,7 @@
 Rows: migrate cold cache (--jobs default, then --jobs 1), warm cache (every file a
 cache hit), and stock ``sqlglot.transpile(read="tsql", write="oracle")`` per file
 (unparseable files count as lines read; their errors are counted). Lines are the
-input's lines (.sql files, ``_original`` folders skipped, as the pipeline does).
+input's lines (every .sql file under the corpus, as the pipeline reads them).
 Prints a table, then one JSON line.
 """
 

@@ -54,12 +54,14 @@ def _default_cache() -> str:
               help="Procedure result sets: DBMS_SQL.RETURN_RESULT or OUT SYS_REFCURSOR.")
 @click.option("--temp-tables", type=click.Choice(["gtt", "collection"]), default=None,
               help="Temp tables and table variables strategy.")
+@click.option("--schema-map", "schema_map", multiple=True, metavar="TSQL=ORACLE",
+              help="Map a T-SQL schema to an Oracle schema (empty drops the qualifier); repeatable.")
 @click.option("--name-map", "name_map_file", type=click.Path(exists=True, dir_okay=False), default=None,
               help="A name-map.json whose identifiers override the default name policy.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary table.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache, long_string, guid, result_sets,
-            temp_tables, name_map_file, quiet, progress) -> None:
+            temp_tables, schema_map, name_map_file, quiet, progress) -> None:
     """Convert a T-SQL file or tree into Oracle 19c scripts under OUTPUT (same relative paths)."""
     from rich.console import Console
 
@@ -73,6 +75,11 @@ def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache
                                              "temp_tables": temp_tables, "name_map_file": name_map_file})
     except (ValueError, OSError) as e:
         raise click.UsageError(str(e)) from e
+    for item in schema_map:
+        if "=" not in item:
+            raise click.UsageError(f"--schema-map expects TSQL=ORACLE, got {item!r}")
+        k, v = item.split("=", 1)
+        cfg.schema_map = {**cfg.schema_map, k.strip(): v.strip()}
     if schema_files:
         cfg.schema_files = list(cfg.schema_files) + list(schema_files)
     cache = None if no_cache else (cache_dir or _default_cache())

@@ -19,6 +19,7 @@ import re
 
 from sqlglot import exp
 
+from migrator.patterns import like_to_regex
 from migrator.rulebook import define, transform
 
 RULE = define("TS0106", "ddl.check", "ddl", __doc__)
@@ -29,34 +30,6 @@ def check(node, ctx):
     if node.meta.get("not_for_replication"):
         ctx.fixed(RULE, node, "NOT FOR REPLICATION dropped: no Oracle equivalent")
     return node
-
-
-def like_to_regex(pattern: str) -> str | None:
-    """A T-SQL LIKE pattern as an anchored POSIX regular expression (None if unsure)."""
-    out, i = ["^"], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "%":
-            out.append(".*")
-        elif ch == "_":
-            out.append(".")
-        elif ch == "[":
-            j = pattern.find("]", i + 1)
-            if j < 0:
-                return None
-            body = pattern[i + 1:j]
-            if body.startswith("^"):
-                body = "^" + body[1:]
-            if not body or "[" in body:
-                return None
-            out.append("[" + body + "]")
-            i = j
-        elif ch in ".\\+*?{}()|$^":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out) + "$"
 
 
 @transform(RULE, exp.Like, order="pre")

@@ -83,3 +83,15 @@ def test_rules_lists_the_catalogue():
     assert r.exit_code == 0 and "TS0100" in r.output
     rules = json.loads(run("rules", "--format", "json").output)
     assert any(x["id"] == "TS0100" for x in rules)
+
+
+def test_schema_map_option(tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "q.sql").write_text("SELECT a FROM sales.orders o JOIN dbo.items i ON i.id = o.id\n")
+    r = run("convert", str(src), "-o", str(out), "--no-cache", "-q", "--schema-map", "sales=SALES_OWNER")
+    assert r.exit_code == 0, r.output
+    text = (out / "q.sql").read_text()
+    assert "FROM SALES_OWNER.ORDERS O" in text and "JOIN ITEMS I" in text
+    bad = run("convert", str(src), "-o", str(out), "--no-cache", "-q", "--schema-map", "sales")
+    assert bad.exit_code == 2
