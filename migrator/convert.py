@@ -29,6 +29,7 @@ class UnitResult:
     events: list[Event]
     oracle: str  # rendered Oracle text for this unit (markers included)
     source: str
+    setup: dict = field(default_factory=dict)  # key -> DDL this unit needs in the setup script
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "name": self.name, "status": self.status, **self.span.to_dict(),
@@ -42,6 +43,13 @@ class FileResult:
     output: str | None = None
     error: str | None = None  # file-level failure (cannot read/decode): no output written
     encoding: str = ""
+
+    @property
+    def setup(self) -> dict:
+        merged: dict = {}
+        for u in self.units:
+            merged.update(u.setup)
+        return merged
 
     @property
     def status(self) -> str:
@@ -245,7 +253,7 @@ def convert_node(node: Node, batch: Batch, src: SourceFile, project: Project) ->
         header = f"-- MIGRATION TODO: {len(todos)} statement(s) below not converted; search for MIGRATION TODO\n" \
                  + header
     status = MARKED if todos else CAVEATS if notes else CONVERTED
-    return UnitResult(kind, name, node.span, status, ctx.events, header + body, node.text)
+    return UnitResult(kind, name, node.span, status, ctx.events, header + body, node.text, dict(ctx.setup))
 
 
 def _dedupe(events: list[Event]) -> list[Event]:

@@ -124,6 +124,7 @@ class Context:
         self.events: list[Event] = []
         self.variables: dict[str, str] | None = None  # procedural scope: T-SQL name (casefold) -> PL/SQL name
         self.variable_types: dict[str, str | None] = {}  # T-SQL name (casefold) -> T-SQL type text
+        self.setup: dict[str, str] = {}  # key -> Oracle DDL for the generated setup script (GTTs, types)
         self.comments: list[str] = []  # informational comment lines emitted above the statement
         self.extra_before: list[str] = []  # rendered statements to emit before this one (e.g. setup)
         self.scope_tables: dict[str, str] = {}  # alias/name (casefold) -> table name, for type lookups

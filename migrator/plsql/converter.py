@@ -36,6 +36,22 @@ SET_OPTIONS = {"NOCOUNT", "ANSI_NULLS", "ANSI_WARNINGS", "ANSI_PADDING", "QUOTED
                "STATISTICS", "SHOWPLAN_ALL", "SHOWPLAN_TEXT", "SHOWPLAN_XML", "ANSI_NULL_DFLT_ON", "CURSOR_CLOSE_ON_COMMIT"}
 
 
+# Extension points, filled by the plsql modules for temp tables, table functions, triggers:
+PRE_HOOKS: list = []  # fn(conv, node, depth) -> str | None, tried before the statement handlers
+ROUTINE_HANDLERS: dict = {}  # "trigger" | "tvf" -> fn(conv, routine_node, header) -> str
+
+
+def _load_extensions() -> None:
+    import importlib
+
+    for name in ("temp_tables", "functions", "triggers"):
+        try:
+            importlib.import_module(f"migrator.plsql.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"migrator.plsql.{name}":
+                raise
+
+
 @dataclass
 class Var:
     name: str  # Oracle name
@@ -106,10 +122,15 @@ class ProcConverter:
         h = parse_header(toks, self.batch.text)
         if h.error:
             raise Unconvertible("TS0600", f"CREATE {h.kind.upper()} {h.name}: {h.error} not supported")
+        _load_extensions()
         if h.kind == "trigger":
-            raise Unconvertible("TS0660", "triggers are not converted yet")
+            if "trigger" not in ROUTINE_HANDLERS:
+                raise Unconvertible("TS0660", "triggers are not converted yet")
+            return ROUTINE_HANDLERS["trigger"](self, node, h)
         if h.kind == "function" and h.returns_text and h.returns_text.upper() == "TABLE":
-            raise Unconvertible("TS0655", "table-valued functions are not converted yet")
+            if "tvf" not in ROUTINE_HANDLERS:
+                raise Unconvertible("TS0655", "table-valued functions are not converted yet")
+            return ROUTINE_HANDLERS["tvf"](self, node, h)
         params = []
         for p in h.params:
             oname = var_name(p.name, getattr(self.project.config, "param_prefix", "p_"))
@@ -289,6 +310,11 @@ class ProcConverter:
         assert isinstance(node, Statement)
         from migrator.plsql import statements
 
+        _load_extensions()
+        for hook in PRE_HOOKS:
+            out = hook(self, node, depth)
+            if out is not None:
+                return out
         handler = statements.HANDLERS.get(node.keyword)
         if handler is None:
             handler = statements.sql_statement
