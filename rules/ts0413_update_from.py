@@ -16,6 +16,12 @@ Every SET expression is computed in the source query, over exactly the T-SQL FRO
 so no expression needs rewriting. Note: when the join matches a target row several times
 T-SQL silently picks one source row; Oracle's MERGE raises ORA-30926 instead.
 A target that is not among the FROM sources is cross joined (T-SQL's meaning).
+
+When every SET expression uses only the target's own columns (or constants), the join only
+chooses rows, and the exact form has no ORA-30926 risk::
+
+    UPDATE ORDERS O SET STATUS = 'Shipped'
+    WHERE O.ROWID IN (SELECT O.ROWID FROM ORDERS O JOIN LINES L ON L.ORDER_ID = O.ID WHERE …)
 """
 
 from sqlglot import exp
@@ -75,6 +81,8 @@ def update_from(node: exp.Update, ctx):
         qualifier = hit.alias_or_name
         merge_target = hit.copy()
         merge_target.set("joins", None)
+    if hit is not None and _target_only(node, qualifier, hit, ctx):
+        return _rowid_in(node, merge_target, qualifier, source_from, ctx)
     cols: list[exp.Expression] = [exp.alias_(rowid(qualifier), oracle_ident("RID_"))]
     sets = []
     for i, eq in enumerate(node.expressions, 1):
@@ -97,3 +105,32 @@ def update_from(node: exp.Update, ctx):
     ctx.note(RULE, node, "UPDATE ... FROM → MERGE: a target row matched by several source rows raises ORA-30926 "
                          "in Oracle, where SQL Server silently uses one of them")
     return merge
+
+
+def _target_only(node: exp.Update, qualifier: str, hit: exp.Table, ctx) -> bool:
+    """Do the SET expressions read only the target row (qualified by its alias, or unqualified
+    columns the catalog places in the target table)?"""
+    for eq in node.expressions:
+        if not isinstance(eq, exp.EQ) or not isinstance(eq.this, exp.Column):
+            return False
+        for col in eq.expression.find_all(exp.Column):
+            if col.table:
+                if col.table.casefold() != qualifier.casefold():
+                    return False
+            elif ctx.catalog is None or ctx.catalog.column(hit.name, col.name) is None:
+                return False
+        if eq.expression.find(exp.Select, exp.Subquery):
+            return False
+    return True
+
+
+def _rowid_in(node: exp.Update, target: exp.Table, qualifier: str, source_from, ctx) -> exp.Update:
+    query = exp.Select(expressions=[rowid(qualifier)], from_=exp.From(this=source_from))
+    if node.args.get("where") is not None:
+        query.set("where", node.args["where"].copy())
+    sets = [exp.EQ(this=exp.Column(this=eq.this.this.copy()), expression=eq.expression.copy())
+            for eq in node.expressions]
+    update = exp.Update(this=target, expressions=sets,
+                        where=exp.Where(this=exp.In(this=rowid(qualifier), query=exp.Subquery(this=query))))
+    ctx.fixed(RULE, node, "UPDATE ... FROM whose SET reads only the target → UPDATE ... WHERE ROWID IN (join)")
+    return update
