@@ -94,7 +94,7 @@ def classify(node: Node) -> tuple[str, str]:
     if isinstance(node, Routine):
         return node.kind, node.name
     if isinstance(node, Statement):
-        words = [t.text.upper() for t in node.tokens[:8]]
+        words = " ".join(t.text for t in node.tokens[:8]).upper().split()  # some tokens hold two words
         first = node.keyword
         if first in {"CREATE", "ALTER"}:
             rest = [w for w in words[1:] if w not in {"OR", "REPLACE", "UNIQUE", "CLUSTERED", "NONCLUSTERED"}]
@@ -109,7 +109,9 @@ def classify(node: Node) -> tuple[str, str]:
         if first in {"INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE"}:
             return "dml", ""
         if first in {"EXEC", "EXECUTE"}:
-            return "exec", node.tokens[1].text if len(node.tokens) > 1 else ""
+            target = node.tokens[1].text if len(node.tokens) > 1 else ""
+            special = {"sp_addextendedproperty": "comment", "sp_addtype": "type"}.get(target.lower())
+            return special or "exec", target
         if first == "DROP":
             return "drop", ""
         return "script", ""

@@ -122,6 +122,10 @@ class Cache:
             pass
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 def atomic_write(path: str, text: str) -> None:
     """Write via a temporary file in the same folder and rename: never half-written."""
     folder = os.path.dirname(path) or "."
@@ -130,6 +134,7 @@ def atomic_write(path: str, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; outputs are ordinary files
         os.replace(tmp, path)
     except BaseException:
         try:

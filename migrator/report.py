@@ -53,6 +53,10 @@ def write_reports(run: RunResult, output_dir: str) -> dict:
     atomic_write(os.path.join(output_dir, "migration-report.json"), json.dumps(report, indent=2) + "\n")
     if run.names is not None:
         atomic_write(os.path.join(output_dir, "name-map.json"), json.dumps(run.names.to_json(), indent=2) + "\n")
+    from migrator.report_html import render
+
+    atomic_write(os.path.join(output_dir, "migration-report.html"),
+                 render(run, report, title=os.path.basename(os.path.abspath(output_dir))))
     return report
 
 

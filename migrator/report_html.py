@@ -1,0 +1,95 @@
+"""``migration-report.html``: one self-contained page (inline CSS, SVG charts, no network).
+
+Summary cards and charts (units by status, by object kind, top rules), the rules that
+fired, and per file and unit a side-by-side T-SQL | Oracle view with TODO/NOTE markers
+and validation errors highlighted.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections import Counter
+
+from migrator.convert import CAVEATS, CONVERTED, FAILED, MARKED
+
+STATUSES = [CONVERTED, CAVEATS, MARKED, FAILED]
+COLORS = {CONVERTED: "#2e7d32", CAVEATS: "#f9a825", MARKED: "#ef6c00", FAILED: "#c62828"}
+
+
+def bar_chart(items: list[tuple[str, int]], color: str = "#0969da", colors: dict | None = None,
+              width: int = 360) -> str:
+    """Horizontal bar chart as inline SVG."""
+    if not items:
+        return '<p class="muted">nothing</p>'
+    top = max(v for _, v in items) or 1
+    row, label_w = 22, 140
+    h = row * len(items) + 4
+    parts = [f'<svg width="{width}" height="{h}" role="img" xmlns="http://www.w3.org/2000/svg">']
+    for i, (label, value) in enumerate(items):
+        y = i * row + 2
+        w = int((width - label_w - 50) * value / top)
+        fill = (colors or {}).get(label, color)
+        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{html.escape(label[:22])}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{max(w, 1)}" height="15" fill="{fill}" rx="2"/>')
+        parts.append(f'<text x="{label_w + w + 6}" y="{y + 15}" font-size="12">{value}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _highlight(text: str, error_lines: set[int] | None = None) -> str:
+    out = []
+    for i, line in enumerate(text.split("\n"), 1):
+        esc = html.escape(line)
+        if error_lines and i in error_lines:
+            out.append(f'<span class="verr">{esc}</span>')
+        elif "MIGRATION TODO" in line:
+            out.append(f'<span class="todo">{esc}</span>')
+        elif "MIGRATION NOTE" in line:
+            out.append(f'<span class="note">{esc}</span>')
+        else:
+            out.append(esc)
+    return "\n".join(out)
+
+
+def render(run, report: dict, title: str, validation: dict | None = None) -> str:
+    """HTML text of the report for a RunResult and the JSON report built from it.
+
+    ``validation``: optional {"errors": n, "by_file": {path: [finding dicts]}}; a finding's
+    ``unit_line`` (line within the unit's Oracle text) is highlighted."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]))
+    s = report["summary"]
+    kinds = Counter()
+    for f in run.files:
+        for u in f.units:
+            kinds[u.kind] += 1
+    rule_totals = Counter({rid: sum(c.values()) for rid, c in s["by_rule"].items()})
+    names = report.get("rules", {})
+    files = []
+    for f in sorted(run.files, key=lambda f: (STATUSES.index(f.status), f.path)):
+        vfind = (validation or {}).get("by_file", {}).get(f.path, [])
+        units = []
+        for u in f.units:
+            lines = {v["unit_line"] for v in vfind if v.get("unit") == u.name and v.get("unit_line")}
+            units.append({"status": u.status, "kind": u.kind, "name": u.name, "line": u.span.line,
+                          "end_line": u.span.end_line, "source_html": _highlight(u.source),
+                          "oracle_html": _highlight(u.oracle, lines),
+                          "events": [e.to_dict() for e in u.events if e.severity != "info"] +
+                                    [{"rule": v["code"], "severity": "error", "message": v["message"],
+                                      "line": v.get("line")} for v in vfind if v.get("unit") == u.name]})
+        files.append({"path": f.path, "status": f.status, "error": f.error, "units": units,
+                      "open": f.status in (MARKED, FAILED) and len(run.files) <= 50})
+    return env.get_template("report.html.j2").render(
+        title=title, version=report["version"], statuses=STATUSES,
+        summary={**s, "files_total": sum(s["files"].values())},
+        status_chart=bar_chart([(st, s["units"][st]) for st in STATUSES], colors=COLORS),
+        kind_chart=bar_chart(kinds.most_common(12)),
+        rule_chart=bar_chart([(f"{rid} {names.get(rid, {}).get('name', '')}".strip(), n)
+                              for rid, n in rule_totals.most_common(12)]),
+        rules=[{"id": rid, "name": names.get(rid, {}).get("name", ""), **{k: c.get(k, 0) for k in
+                                                                          ("info", "note", "todo", "error")}}
+               for rid, c in sorted(s["by_rule"].items())],
+        files=files, validation=validation)
