@@ -18,10 +18,11 @@ def convert_text(tsql: str, *, path: str = "input.sql", config: Config | None = 
     return convert_source(src, project)
 
 
-def convert_fragment(tsql: str, project, ctx) -> str:
+def convert_fragment(tsql: str, project, ctx, binds: dict[str, str] | None = None) -> str:
     """Convert one T-SQL statement held in a string (dynamic SQL) to Oracle text, no ``;``.
 
-    Events of the inner conversion are reported on ``ctx`` (the enclosing statement)."""
+    ``binds`` maps the string's declared parameters (casefold name without @) to their
+    Oracle placeholders (``:name``). Events of the inner conversion are reported on ``ctx`` (the enclosing statement)."""
     from migrator.backend.oracle import generate
     from migrator.frontend.nodes import Statement
     from migrator.frontend.segment import parse_statement, segment_batch
@@ -38,7 +39,7 @@ def convert_fragment(tsql: str, project, ctx) -> str:
     if stmt.expr is None:
         raise Unconvertible("TS0690", f"dynamic SQL literal the parser could not read: {stmt.error}")
     saved = ctx.variables
-    ctx.variables = None  # binds (:name) only: the string does not see the caller's variables
+    ctx.variables = binds  # binds (:name) only: the string does not see the caller's variables
     try:
         tree = project.get_engine().apply(stmt.expr.copy(), ctx)
         return generate(tree, pretty=False)

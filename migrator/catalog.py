@@ -43,6 +43,7 @@ class Catalog:
     views: dict[str, dict] = field(default_factory=dict)
     alias_types: dict[str, dict] = field(default_factory=dict)  # name -> {"base": sql, "nullable": bool}
     table_types: dict[str, dict] = field(default_factory=dict)
+    temp_tables: dict[str, dict] = field(default_factory=dict)  # "#t|routine" -> definition (plsql/temp_tables)
     routines: dict[str, dict] = field(default_factory=dict)  # name -> {"kind", "params": [...]}
     sequences: dict[str, dict] = field(default_factory=dict)
     indexes: dict[str, list] = field(default_factory=dict)  # index name -> [table name, ...] in project order
@@ -74,7 +75,7 @@ class Catalog:
 
     # -- building --------------------------------------------------------------
     def merge(self, other: "Catalog") -> None:
-        for attr in ("tables", "views", "alias_types", "table_types", "routines", "sequences"):
+        for attr in ("tables", "views", "alias_types", "table_types", "routines", "sequences", "temp_tables"):
             mine = getattr(self, attr)
             for k, v in getattr(other, attr).items():
                 mine.setdefault(k, v)
@@ -85,13 +86,14 @@ class Catalog:
 
     def to_dict(self) -> dict:
         return {"tables": self.tables, "views": self.views, "alias_types": self.alias_types,
-                "table_types": self.table_types, "routines": self.routines, "sequences": self.sequences,
+                "table_types": self.table_types, "temp_tables": self.temp_tables, "routines": self.routines,
+                "sequences": self.sequences,
                 "indexes": self.indexes, "names": sorted(self.names)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Catalog":
         c = cls()
-        for attr in ("tables", "views", "alias_types", "table_types", "routines", "sequences"):
+        for attr in ("tables", "views", "alias_types", "table_types", "routines", "sequences", "temp_tables"):
             setattr(c, attr, dict(d.get(attr, {})))
         c.indexes = {k: list(v) for k, v in d.get("indexes", {}).items()}
         c.names = set(d.get("names", []))

@@ -150,7 +150,24 @@ def is_procedural(node: Node) -> bool:
             return True
         if node.keyword in {"EXEC", "EXECUTE"} and len(node.tokens) > 1 and node.tokens[1].text == "(":
             return True
+        if node.keyword in {"EXEC", "EXECUTE"} and _user_call(node):  # a call → BEGIN proc(...); END;
+            return True
     return False
+
+
+def _user_call(node: Statement) -> bool:
+    """EXEC of a user procedure or sp_executesql (other sp_/xp_ system procedures keep their rules)."""
+    toks = [t for t in node.tokens[1:] if t.text != "."]
+    if len(toks) >= 2 and toks[1].text == "=" and toks[0].text.startswith("@"):
+        toks = toks[2:]
+    elif len(toks) >= 3 and toks[0].text == "@" and toks[2].text == "=":
+        toks = toks[3:]
+    if not toks:
+        return False
+    name = toks[0].text.strip("[]").lower()
+    if name in {"dbo", "sys"} and len(toks) > 1:
+        name = toks[1].text.strip("[]").lower()
+    return name == "sp_executesql" or not name.startswith(("sp_", "xp_"))
 
 
 def convert_source(src: SourceFile, project: Project) -> FileResult:

@@ -169,12 +169,41 @@ def catalog_of(src: SourceFile) -> Catalog:
                     except Exception:  # noqa: BLE001 - a catalog gap only costs type knowledge
                         pass
                 node.expr, node.error = None, None  # conversion re-parses with clean comments
+                if node.keyword == "CREATE" and "#" in node.text[:200]:  # CREATE TABLE #t in a script (TS0670)
+                    from migrator.plsql.temp_tables import catalog_temp_tables
+
+                    catalog_temp_tables(src, batch, node, cat)
             elif isinstance(node, Routine):
                 name = node.name.split(".")[-1].strip("[]\"")
                 if name:
-                    cat.routines[name.casefold()] = {"name": name, "kind": node.kind}
+                    cat.routines[name.casefold()] = {"name": name, "kind": node.kind, **_routine_facts(node, batch)}
                     cat.names.add(name)
+                try:  # temp tables a routine creates, for the routines it calls (TS0670)
+                    from migrator.plsql.temp_tables import catalog_temp_tables
+
+                    catalog_temp_tables(src, batch, node, cat)
+                except Exception:  # noqa: BLE001 - a catalog gap only costs temp-table knowledge
+                    pass
     return cat
+
+
+def _routine_facts(node, batch) -> dict:
+    """Parameters (name, OUTPUT) and whether a procedure returns a status code (``RETURN n``):
+    callers need them (named arguments, ``EXEC @rc = proc`` → ``P_RETURN_STATUS``)."""
+    from migrator.frontend.dialect import word
+    from migrator.plsql.header import parse_header
+
+    try:
+        h = parse_header(node.tokens, batch.text)
+    except Exception:  # noqa: BLE001 - a catalog gap only costs call-site knowledge
+        return {}
+    toks = node.tokens[h.body_start:]
+    status = h.kind == "procedure" and any(
+        word(t) == "RETURN" and i + 1 < len(toks) and toks[i + 1].line == t.line
+        and (toks[i + 1].text[:1] in "@(-+" or toks[i + 1].token_type.name == "NUMBER")
+        for i, t in enumerate(toks))
+    tvf = {"kind": "tvf"} if h.kind == "function" and h.returns_text == "TABLE" else {}  # TS0655: TABLE(fn())
+    return {"params": [{"name": p.name, "output": p.output} for p in h.params], "status": status, **tvf}
 
 
 def _file_key(data: bytes, *parts: str) -> str:

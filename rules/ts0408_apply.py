@@ -28,7 +28,9 @@ def apply(node: exp.Lateral, ctx):
     if node.args.get("cross_apply") is None:
         return node
     kind = "CROSS APPLY" if node.args["cross_apply"] else "OUTER APPLY"
-    if not isinstance(node.this, exp.Subquery):
+    from rules.ts0655_table_functions import is_tvf_call
+
+    if not isinstance(node.this, exp.Subquery) and not is_tvf_call(node.this, ctx):  # TS0655 wraps TABLE()
         ctx.todo(RULE, node, f"{kind} over a table-valued function: convert the function to a pipelined "
                              "function and read it with TABLE(...)")
     if not node.alias:

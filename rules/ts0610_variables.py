@@ -11,7 +11,8 @@ T-SQL              PL/SQL
 @@ERROR            ``0`` with a note: a failing statement raises an exception in PL/SQL
 @@SPID             ``SYS_CONTEXT('USERENV', 'SID')``
 @@SERVERNAME       ``SYS_CONTEXT('USERENV', 'SERVER_HOST')``
-@@TRANCOUNT, @@IDENTITY, others   marked TODO
+@@TRANCOUNT       0/1 from ``DBMS_TRANSACTION.LOCAL_TRANSACTION_ID`` with a note (TS0650)
+@@IDENTITY, others marked TODO
 =================  ==============================================================
 
 A variable used in plain SQL outside a routine or script block stays a TODO.
@@ -44,6 +45,9 @@ def variable(node: exp.Parameter, ctx):
             ctx.todo(RULE, node, f"@@{sysvar} outside a routine")
         if sysvar == "ROWCOUNT" and "@rowcount" in variables:
             return exp.Var(this=variables["@rowcount"])
+        if sysvar == "IDENTITY" and "@identity" in variables:  # TS0691: RETURNING … INTO v_identity
+            ctx.note(RULE, node, "@@IDENTITY → the id returned by the INSERT (it also saw trigger inserts in T-SQL)")
+            return exp.Var(this=variables["@identity"])
         if sysvar == "ERROR":
             ctx.note(RULE, node, "@@ERROR is 0 here: in PL/SQL a failing statement raises an exception instead "
                                  "(handle it in an EXCEPTION section)")
@@ -52,6 +56,10 @@ def variable(node: exp.Parameter, ctx):
             return _userenv("SID")
         if sysvar == "SERVERNAME":
             return _userenv("SERVER_HOST")
+        if sysvar == "TRANCOUNT":
+            from rules.ts0650_transactions import trancount
+
+            return trancount(node, ctx)
         if sysvar == "FETCH_STATUS":
             ctx.todo(RULE, node, "@@FETCH_STATUS outside a comparison with 0")
         ctx.todo(RULE, node, f"@@{sysvar} has no PL/SQL equivalent here")

@@ -41,6 +41,8 @@ def error_functions(node: exp.Anonymous, ctx):
         ctx.note(RULE, node, "ERROR_STATE() → 1: Oracle errors have no state")
         return exp.Literal.number(1)
     if name == "ERROR_PROCEDURE" and variables:
+        ctx.note(RULE, node, "ERROR_PROCEDURE() → $$PLSQL_UNIT, the unit handling the error; the unit that raised "
+                             "it is in DBMS_UTILITY.FORMAT_ERROR_BACKTRACE")
         return exp.Var(this="$$PLSQL_UNIT")
     ctx.todo(RULE, node, f"{name}() outside a CATCH block or without a PL/SQL equivalent")
     return node

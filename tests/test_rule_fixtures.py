@@ -14,6 +14,8 @@ Fixture file: rules/fixtures/<RULE-ID>.yaml ::
         status: converted       # optional: converted | caveats | marked | failed (all units)
         context: ["CREATE TABLE ..."]  # optional: other project files for the catalog
         config: {guid: varchar36}      # optional
+        setup: |                       # optional: setup-script DDL the file needs, in key order
+          CREATE GLOBAL TEMPORARY TABLE ...
 """
 
 import glob
@@ -48,6 +50,9 @@ def test_fixture(rule, case):
         assert rid in events, f"{rid} not reported; got {sorted(events)}"
     if "status" in case:
         assert {u.status for u in res.units} == {case["status"]}
+    if "setup" in case:  # optional: the setup-script DDL (global temporary tables, types), in key order
+        setup = res.setup
+        assert "\n\n".join(setup[k].strip() for k in sorted(setup)) == case["setup"].strip()
 
 
 def test_every_rule_has_fixtures():

@@ -6,6 +6,11 @@
 - ``DELETE TOP (n) [PERCENT] ...`` / ``UPDATE TOP (n) ...``: stock reads ``TOP`` as a table
   name (DELETE) or fails (UPDATE); we read it into ``meta["tsql_top"]`` for TS0419.
 - ``DELETE [FROM] t FROM t JOIN u ...``: the second FROM is read into ``meta["tsql_from"]``.
+- ``DELETE t WHERE ...`` (no FROM at all): stock reads ``t`` into ``tables`` and leaves ``this``
+  False; we move it to ``this``.
+- ``OUTPUT ... INTO schema.t (cols)``: stock reads one name part and no column list.
+- ``WITH (SERIALIZABLE UPDLOCK)``: table hints need no commas between them (``[ , ]`` in the
+  T-SQL grammar); stock requires them.
 """
 
 from __future__ import annotations
@@ -55,8 +60,20 @@ class ParserMixin:
 
     def _parse_delete(self):
         top = self._parse_dml_top()
-        node = super()._parse_delete()
+        hint = self._parse_hint()
+        tables = None
+        if not self._match(TokenType.FROM, advance=False):
+            tables = self._parse_csv(self._parse_table) or None
+        returning = self._parse_returning()
+        this = self._match(TokenType.FROM) and self._parse_table(joins=True)
+        returning = returning or self._parse_returning()  # T-SQL: DELETE FROM t OUTPUT ... WHERE
+        node = self.expression(exp.Delete(hint=hint, tables=tables, this=this, where=self._parse_where(),
+                                          returning=returning or self._parse_returning()))
         if isinstance(node, exp.Delete):
+            tables = node.args.get("tables") or []
+            if not isinstance(node.this, exp.Expression) and len(tables) == 1:
+                node.set("this", tables[0])
+                node.set("tables", None)
             if top is not None:
                 node.meta["tsql_top"] = top
             if self._match(TokenType.FROM):
@@ -65,6 +82,31 @@ class ParserMixin:
                 if where is not None:
                     node.set("where", where)
         return node
+
+    def _parse_table_hints(self):
+        if not (self._curr and self._next and self._curr.token_type == TokenType.WITH
+                and self._next.token_type == TokenType.L_PAREN):
+            return super()._parse_table_hints()
+        self._advance(2)
+        items = []
+        while self._curr and self._curr.token_type != TokenType.R_PAREN:
+            item = self._parse_function() or self._parse_var(any_token=True)
+            if item is None:
+                break
+            items.append(item)
+            self._match(TokenType.COMMA)
+        self._match_r_paren()
+        return [self.expression(exp.WithTableHint(expressions=items))]
+
+    def _parse_returning(self):
+        if not self._match(TokenType.RETURNING):
+            return None
+        exprs = self._parse_csv(self._parse_expression)
+        into = None
+        if self._match(TokenType.INTO):
+            into = self._parse_table_part() if self._curr and self._curr.text.startswith("@") \
+                else self._parse_table(schema=True)
+        return self.expression(exp.Returning(expressions=exprs, into=into))
 
     def _parse_update(self):
         top = self._parse_dml_top()

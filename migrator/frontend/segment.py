@@ -116,8 +116,8 @@ class Segmenter:
     def parse_cond(self, i: int, w: str) -> tuple[Node, int]:
         j, depth, case = i + 1, 0, 0
         while j < self.n:
-            t = self.toks[j].text
-            k = self.w(j)
+            t = self.w(j)  # "" for string literals: a string ')' is not a parenthesis
+            k = t
             if t == "(":
                 depth += 1
             elif t == ")":
@@ -126,7 +126,8 @@ class Segmenter:
                 case += 1
             elif k == "END" and case:
                 case -= 1
-            elif depth <= 0 and not case and k in STMT_START and k not in {"ELSE"} and j > i + 1:
+            elif depth <= 0 and not case and k in STMT_START and k not in {"ELSE"} and j > i + 1 and \
+                    self.toks[j - 1].text != "@":
                 break
             j += 1
         cond_toks = self.toks[i + 1:j]
@@ -157,7 +158,7 @@ class Segmenter:
                 if self.w(j - 1) == "DISTRIBUTED" and self.w(j) in {"TRAN", "TRANSACTION"}:
                     j += 1
                 if j < self.n and self.w(j) not in STMT_START and self.toks[j].text != ";":
-                    j += 1
+                    j += 2 if self.toks[j].text == "@" and j + 1 < self.n else 1  # name or @variable
             return j
         if first in {"BREAK", "CONTINUE"}:
             return i + 1
@@ -166,8 +167,8 @@ class Segmenter:
         j = i + 1
         while j < self.n:
             tok = self.toks[j]
-            t = tok.text
-            k = self.w(j)
+            t = self.w(j)  # "" for string literals: a string ')' is not a parenthesis
+            k = t
             if tok.token_type.name == "SEMICOLON":
                 return j
             if t == "(":
@@ -180,7 +181,7 @@ class Segmenter:
                 case += 1
             elif k == "END" and case:
                 case -= 1
-            elif depth == 0 and not case and k in STMT_START:
+            elif depth == 0 and not case and k in STMT_START and self.toks[j - 1].text != "@":  # not @open
                 if not self.continues(first, k, j, state):
                     return j
             if depth == 0:

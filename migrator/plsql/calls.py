@@ -11,6 +11,10 @@ from migrator.rulebook import Unconvertible
 IND = "  "
 
 
+def _is_text(e) -> bool:
+    return isinstance(e, exp.National) or (isinstance(e, exp.Literal) and e.is_string)
+
+
 def _split_args(toks):
     """Top-level comma-separated token groups."""
     groups, cur, depth = [], [], 0
@@ -26,18 +30,21 @@ def _split_args(toks):
     return groups
 
 
+def _status_target(conv, toks):
+    """``EXEC @rc = proc ...``: (Oracle variable or None, remaining tokens)."""
+    if len(toks) >= 3 and toks[0].text == "@" and toks[2].text == "=":
+        return toks[1].text, toks[3:]
+    if len(toks) >= 2 and toks[0].text.startswith("@") and toks[1].text == "=":
+        return toks[0].text, toks[2:]
+    return None, toks
+
+
 def exec_statement(conv, node, depth):
     pad = IND * depth
     toks = node.tokens[1:]
     if toks and toks[0].text == "(":
         return dynamic_exec(conv, node, toks, depth)
-    status_var = None
-    if len(toks) >= 3 and toks[0].text == "@" and toks[2].text == "=":
-        status_var = toks[1].text
-        toks = toks[3:]
-    elif len(toks) >= 2 and toks[0].text.startswith("@") and toks[1].text == "=":
-        status_var = toks[0].text
-        toks = toks[2:]
+    status_var, toks = _status_target(conv, toks)
     # procedure name: [db.][schema.]name
     parts, i = [], 0
     while i < len(toks):
@@ -49,13 +56,16 @@ def exec_statement(conv, node, depth):
         break
     name = parts[-1]
     if name.lower() == "sp_executesql":
+        if status_var:
+            raise Unconvertible("TS0690", "EXEC @status = sp_executesql: the status of dynamic SQL has no Oracle form")
         return sp_executesql(conv, node, toks[i:], depth)
     if name.lower().startswith(("sp_", "xp_")) and len(parts) <= 2:
         raise Unconvertible("TS0690", f"system procedure {name}: no Oracle equivalent (out of scope)")
     if len(parts) > 2:
         raise Unconvertible("TS0010", f"procedure in another database ({'.'.join(parts)})")
-    if status_var:
-        raise Unconvertible("TS0690", "EXEC @status = procedure: return status capture is not converted yet")
+    callee = conv.project.catalog.routines.get(name.casefold())
+    known = {p["name"].casefold(): p for p in (callee or {}).get("params", [])}
+    prefix = getattr(conv.project.config, "param_prefix", "p_")
     args = []
     for group in _split_args(toks[i:]):
         if not group:
@@ -71,6 +81,8 @@ def exec_statement(conv, node, depth):
         elif len(group) >= 2 and group[0].text.startswith("@") and group[1].text == "=":
             pname = group[0].text.lstrip("@")
             group = group[2:]
+        if pname and callee and known and pname.casefold() not in known:
+            raise Unconvertible("TS0690", f"procedure {name} has no parameter @{pname}")
         if len(group) == 1 and word(group[0]) == "DEFAULT":
             if pname is None:
                 raise Unconvertible("TS0690", "positional DEFAULT argument")
@@ -87,40 +99,102 @@ def exec_statement(conv, node, depth):
             if e.find(exp.Select, exp.Subquery):
                 raise Unconvertible("TS0690", "subquery as an argument")
             value = conv.expr(e)
+        if out and callee and known:
+            target = known.get(pname.casefold()) if pname else (list(known.values())[len(args)]
+                                                                if len(args) < len(known) else None)
+            if target is not None and not target.get("output"):
+                conv.ctx.note("TS0690", None, f"OUTPUT argument for @{target['name']}, which {name} does not "
+                                              "declare OUTPUT: the variable is not changed by the call")
         if pname:
-            args.append(f"{var_name(pname, getattr(conv.project.config, 'param_prefix', 'p_'))} => {value}")
+            args.append(f"{var_name(known[pname.casefold()]['name'] if pname.casefold() in known else pname, prefix)}"
+                        f" => {value}")
         else:
+            if any("=>" in a for a in args):
+                raise Unconvertible("TS0690", "positional argument after a named one")
             args.append(value)
     schema = conv.project.names.schema(parts[-2]) if len(parts) == 2 else None
     oname = conv.project.names.name(name)
     full = f"{schema}.{oname}" if schema else oname
-    if name.casefold() not in conv.project.catalog.routines:
+    after = ""
+    if status_var:
+        target = _var_name(conv, status_var)
+        if callee is None:
+            raise Unconvertible("TS0690", f"EXEC @status = {name}: {name} is not in the project, so whether it "
+                                          "returns a status (P_RETURN_STATUS) is unknown")
+        if callee.get("kind", "procedure") != "procedure":
+            raise Unconvertible("TS0690", f"EXEC @status = {name}: {name} is not a procedure")
+        if callee.get("status"):
+            args.append(f"p_return_status => {target}")
+            conv.ctx.fixed("TS0690", None, f"EXEC @status = {name} → OUT argument P_RETURN_STATUS")
+        else:
+            after = f"{pad}{target} := 0;\n"
+            conv.ctx.fixed("TS0690", None, f"EXEC @status = {name}: {name} has no RETURN n, its status is 0")
+    elif callee is None:
         conv.ctx.note("TS0690", None, f"procedure {name} is not in the project: check its converted signature")
-    return f"{pad}{full}({', '.join(args)});\n" if args else f"{pad}{full};\n"
+    elif callee.get("status"):  # the OUT parameter has no default: pass a variable nobody reads
+        if "v_return_status NUMBER;" not in conv.scope.declarations:
+            conv.scope.declarations.append("v_return_status NUMBER;")
+        args.append("p_return_status => v_return_status")
+        conv.ctx.fixed("TS0690", None, f"{name} returns a status: its P_RETURN_STATUS goes to V_RETURN_STATUS")
+    call = f"{pad}{full}({', '.join(args)});\n" if args else f"{pad}{full};\n"
+    return call + after
+
+
+def _var_name(conv, raw: str) -> str:
+    from migrator.plsql.statements import _var
+
+    return _var(conv, raw.lstrip("@"))
 
 
 def dynamic_exec(conv, node, toks, depth):
     # EXEC ( expr ) — the string is T-SQL
     inner = toks[1:-1] if toks[-1].text == ")" else toks[1:]
     exprs = conv.parse_expr_tokens(inner)
-    if len(exprs) == 1 and isinstance(exprs[0], (exp.Literal, exp.National)) and exprs[0].is_string:
-        return _literal_dynamic(conv, exprs[0].name, [], depth)
+    if len(exprs) == 1 and _is_text(exprs[0]):
+        return _literal_dynamic(conv, exprs[0].name, depth)
     raise Unconvertible("TS0690", "EXEC(...) of SQL text built at run time: the text is T-SQL; convert the SQL it "
                                   "builds by hand (EXECUTE IMMEDIATE with binds)")
 
 
-def _literal_dynamic(conv, sql_text: str, binds: list[str], depth: int, outs: set[int] | None = None) -> str:
-    """Convert T-SQL held in a literal string and run it with EXECUTE IMMEDIATE."""
+def _literal_dynamic(conv, sql_text: str, depth: int, params: list[str] | None = None,
+                     values: dict[str, str] | None = None, outs: set[str] | None = None) -> str:
+    """Convert T-SQL held in a literal string and run it with EXECUTE IMMEDIATE.
+
+    The string's parameters become ``:name`` placeholders. Oracle binds the placeholders of a
+    dynamic SQL statement by position, not by name: the USING list follows the placeholders
+    in the converted text, a value repeated for each use of the same name."""
     from migrator.api import convert_fragment
 
-    oracle = convert_fragment(sql_text, conv.project, conv.ctx)
+    params = params or []
+    binds = {p.casefold(): f":{p.lower()}" for p in params}
+    oracle = convert_fragment(sql_text, conv.project, conv.ctx, binds=binds if params else None)
     pad = IND * depth
+    order = _placeholders(oracle)
+    using = []
+    outs = outs or set()
+    for ph in order:
+        key = ph.casefold()
+        if key not in (values or {}):
+            raise Unconvertible("TS0690", f"no value for the dynamic SQL parameter @{ph}")
+        if key in outs and order.count(ph) > 1:
+            raise Unconvertible("TS0690", f"OUTPUT parameter @{ph} used twice in dynamic SQL (Oracle binds by "
+                                          "position)")
+        using.append(("OUT " if key in outs else "") + values[key])
     lit = oracle.replace("'", "''")
-    using = ""
-    if binds:
-        using = " USING " + ", ".join(("OUT " if outs and i in outs else "") + b for i, b in enumerate(binds))
-    conv.ctx.fixed("TS0690", None, "dynamic SQL in a literal converted and run with EXECUTE IMMEDIATE")
-    return f"{pad}EXECUTE IMMEDIATE '{lit}'{using};\n"
+    conv.ctx.fixed("TS0690", None, "dynamic SQL in a literal converted and run with EXECUTE IMMEDIATE"
+                   + (" (binds by position)" if using else ""))
+    return f"{pad}EXECUTE IMMEDIATE '{lit}'" + (f" USING {', '.join(using)}" if using else "") + ";\n"
+
+
+def _placeholders(oracle: str) -> list[str]:
+    """``:name`` placeholders in order of appearance, outside string literals and quoted names."""
+    import re
+
+    out = []
+    for m in re.finditer(r"'(?:[^']|'')*'|\"[^\"]*\"|:(\w+)", oracle):
+        if m.group(1):
+            out.append(m.group(1))
+    return out
 
 
 def sp_executesql(conv, node, toks, depth):
@@ -128,45 +202,40 @@ def sp_executesql(conv, node, toks, depth):
     if not groups:
         raise Unconvertible("TS0690", "sp_executesql without a statement")
     first = conv.parse_expr_tokens(groups[0])
-    if not (len(first) == 1 and isinstance(first[0], (exp.Literal, exp.National)) and first[0].is_string):
+    if not (len(first) == 1 and _is_text(first[0])):
         raise Unconvertible("TS0690", "sp_executesql of SQL text built at run time: the text is T-SQL; convert the "
                                       "SQL it builds by hand (EXECUTE IMMEDIATE with binds)")
     sql_text = first[0].name
     params: list[str] = []
     if len(groups) > 1:
         decl = conv.parse_expr_tokens(groups[1])
-        if not (len(decl) == 1 and isinstance(decl[0], (exp.Literal, exp.National))):
+        if not (len(decl) == 1 and _is_text(decl[0])):
             raise Unconvertible("TS0690", "sp_executesql parameter list is not a literal")
         params = [p.strip().split()[0].lstrip("@") for p in decl[0].name.split(",") if p.strip()]
     values: dict[str, str] = {}
-    outs: set[int] = set()
-    for g in groups[2:]:
+    outs: set[str] = set()
+    for pos, g in enumerate(groups[2:]):
         out = word(g[-1]) in {"OUTPUT", "OUT"}
         if out:
             g = g[:-1]
         if len(g) >= 3 and g[0].text == "@" and g[2].text == "=":
             pname, g = g[1].text, g[3:]
+        elif len(g) >= 2 and g[0].text.startswith("@") and g[1].text == "=":
+            pname, g = g[0].text.lstrip("@"), g[2:]
+        elif pos < len(params):
+            pname = params[pos]  # positional values follow the declared parameter list
         else:
-            raise Unconvertible("TS0690", "sp_executesql positional parameter values")
-        e = conv.parse_expr_tokens(g)[0]
+            raise Unconvertible("TS0690", "more sp_executesql values than declared parameters")
+        exprs = conv.parse_expr_tokens(g)
+        if len(exprs) != 1:
+            raise Unconvertible("TS0690", "sp_executesql parameter value not understood")
+        e = exprs[0]
+        if out and not (isinstance(e, exp.Parameter) and isinstance(e.this, exp.Var)):
+            raise Unconvertible("TS0690", "OUTPUT value that is not a variable")
         values[pname.casefold()] = conv.expr(e)
         if out:
-            outs.add([p.casefold() for p in params].index(pname.casefold()) if pname.casefold() in
-                     [p.casefold() for p in params] else -1)
-    # binds by position in the SQL text: Oracle binds dynamic SQL positionally (by order of appearance)
-    import re
-
-    order = [m.group(1) for m in re.finditer(r"@(\w+)", sql_text) if m.group(1).casefold() in
-             {p.casefold() for p in params}]
-    if len(set(o.casefold() for o in order)) != len(order):
-        raise Unconvertible("TS0690", "a bind used twice in dynamic SQL (Oracle binds by position)")
-    binds = []
-    for o in order:
-        if o.casefold() not in values:
-            raise Unconvertible("TS0690", f"no value for bind @{o}")
-        binds.append(values[o.casefold()])
-    text = sql_text
-    for o in order:
-        text = re.sub(rf"@{o}\b", f":{o.lower()}", text)
-    out_pos = {order.index(p) for p in [params[i] for i in outs if i >= 0]} if outs else set()
-    return _literal_dynamic(conv, text, binds, depth, out_pos)
+            outs.add(pname.casefold())
+    if outs:
+        raise Unconvertible("TS0690", "sp_executesql with OUTPUT parameters: write EXECUTE IMMEDIATE … INTO (or "
+                                      "RETURNING INTO) by hand; NO_DATA_FOUND differs from T-SQL")
+    return _literal_dynamic(conv, sql_text, depth, params, values, outs)

@@ -33,11 +33,14 @@ IND = "  "
 SET_OPTIONS = {"NOCOUNT", "ANSI_NULLS", "ANSI_WARNINGS", "ANSI_PADDING", "QUOTED_IDENTIFIER", "ARITHABORT",
                "CONCAT_NULL_YIELDS_NULL", "NUMERIC_ROUNDABORT", "DATEFORMAT", "DATEFIRST", "LANGUAGE",
                "DEADLOCK_PRIORITY", "LOCK_TIMEOUT", "ROWCOUNT", "TEXTSIZE", "FMTONLY", "NOEXEC", "IMPLICIT_TRANSACTIONS",
-               "STATISTICS", "SHOWPLAN_ALL", "SHOWPLAN_TEXT", "SHOWPLAN_XML", "ANSI_NULL_DFLT_ON", "CURSOR_CLOSE_ON_COMMIT"}
+               "STATISTICS", "SHOWPLAN_ALL", "XACT_ABORT", "NOEXPAND", "FORCEPLAN", "ANSI_DEFAULTS",
+               "CONCAT_NULL_YIELDS_NULL", "PARSEONLY", "QUERY_GOVERNOR_COST_LIMIT", "REMOTE_PROC_TRANSACTIONS",
+               "ARITHIGNORE", "FIPS_FLAGGER", "OFFSETS", "SHOWPLAN_TEXT", "SHOWPLAN_XML", "ANSI_NULL_DFLT_ON", "CURSOR_CLOSE_ON_COMMIT"}
 
 
 # Extension points, filled by the plsql modules for temp tables, table functions, triggers:
 PRE_HOOKS: list = []  # fn(conv, node, depth) -> str | None, tried before the statement handlers
+IF_HOOKS: list = []  # fn(conv, if_node, depth) -> str | None: IF idioms (temp_tables: IF OBJECT_ID('tempdb..#t') DROP)
 ROUTINE_HANDLERS: dict = {}  # "trigger" | "tvf" -> fn(conv, routine_node, header) -> str
 
 
@@ -102,6 +105,7 @@ class ProcConverter:
         """Parse comma-separated expressions from a token slice (positions kept for events)."""
         if not toks:
             return []
+        var_tokens(toks)
         t0 = toks[0]
         fake = Token(TokenType.SELECT, "SELECT", t0.line, t0.col, t0.start, t0.start - 1)
         try:
@@ -121,8 +125,10 @@ class ProcConverter:
         toks = node.tokens
         h = parse_header(toks, self.batch.text)
         if h.error:
-            raise Unconvertible("TS0600", f"CREATE {h.kind.upper()} {h.name}: {h.error} not supported")
+            raise Unconvertible("TS0660" if h.kind == "trigger" else "TS0600",  # TS0660: trigger header errors
+                               f"CREATE {h.kind.upper()} {h.name}: {h.error} not supported")
         _load_extensions()
+        self.routine_name = h.name  # temp_tables: table variables are named after their routine
         if h.kind == "trigger":
             if "trigger" not in ROUTINE_HANDLERS:
                 raise Unconvertible("TS0660", "triggers are not converted yet")
@@ -135,8 +141,11 @@ class ProcConverter:
         for p in h.params:
             oname = var_name(p.name, getattr(self.project.config, "param_prefix", "p_"))
             self.scope.variables[p.name.casefold()] = Var(oname, p.type_text, "param")
-            if p.readonly:
-                raise Unconvertible("TS0600", f"table-valued parameter @{p.name} is not converted yet")
+            if p.readonly:  # TS0670: table-valued parameter -> collection type (migrator/plsql/temp_tables.py)
+                from migrator.plsql.temp_tables import table_param
+
+                params.append(table_param(self, p, oname))
+                continue
             mode = "IN OUT" if p.output else "IN"
             ptype = self.param_type(p.type_text)
             line = f"{oname} {mode} {ptype}"
@@ -144,19 +153,26 @@ class ProcConverter:
                 line += " DEFAULT " + self.expr(self.parse_expr_tokens(self._tokens_of(p.default_text))[0]) \
                     if p.default_text.strip().upper() != "NULL" else " DEFAULT NULL"
             params.append(line)
+            if not p.output and p.name.casefold() in _assigned_vars(toks[h.body_start:]):
+                # T-SQL parameters are local copies the body may change; a PL/SQL IN parameter is
+                # read-only (PLS-00363): the body works on a local initialised from it
+                local = var_name(p.name, getattr(self.project.config, "var_prefix", "v_"))
+                self.scope.variables[p.name.casefold()] = Var(local, p.type_text, "var")
+                self.scope.declarations.append(f"{local} {self.var_type(p.type_text)} := {oname};")
+        if h.body_start + 1 < len(toks) and word(toks[h.body_start]) == "EXTERNAL" and \
+                word(toks[h.body_start + 1]) == "NAME":
+            raise Unconvertible("TS0600", f"CLR {h.kind} (AS EXTERNAL NAME): .NET assembly code is out of scope; "
+                                          "rewrite in PL/SQL or Java by hand")
         body_nodes = self.segment(toks[h.body_start:])
         # strip one outer BEGIN ... END wrapper
         if len(body_nodes) == 1 and isinstance(body_nodes[0], Block):
             body_nodes = body_nodes[0].body
         self.prescan(node.text)
+        self.scan_labels(body_nodes)
         if h.kind == "function":
             self.ret_tsql = h.returns_text or ""
             self.ret_type = self.param_type(self.ret_tsql)
-        for opt in h.options:
-            if opt.upper().startswith("EXECUTE AS"):
-                self.ctx.note("TS0600", None, f"WITH {opt}: use AUTHID DEFINER (the default) or AUTHID CURRENT_USER")
-            elif opt:
-                self.ctx.fixed("TS0600", None, f"WITH {opt} removed")
+        authid = self.authid(h.options)
         self.is_function = h.kind == "function"
         body = self.block(body_nodes, 1)
         params += self.extra_params
@@ -172,15 +188,73 @@ class ProcConverter:
             head += " (\n" + ",\n".join(IND + p for p in params) + "\n)"
         if self.is_function:
             head += f" RETURN {self.ret_type}"
+        if authid:
+            head += f" AUTHID {authid}"
+        if self.status_out:  # T-SQL returns 0 from a procedure that ends without RETURN n
+            body = f"{IND}p_return_status := 0;\n" + body
         return f"{head} AS\n{self.declarations()}BEGIN\n{body}END {name};\n/"
+
+    def authid(self, options: list[str]) -> str | None:
+        """WITH options of a routine header: EXECUTE AS → AUTHID, the rest removed."""
+        authid = None
+        for opt in options:
+            o = " ".join(opt.upper().split())
+            if o.startswith("EXECUTE AS"):
+                who = o[len("EXECUTE AS"):].strip()
+                if who in {"OWNER", "SELF"}:
+                    authid = "DEFINER"
+                    self.ctx.fixed("TS0600", None, f"WITH {o} → AUTHID DEFINER")
+                elif who == "CALLER":
+                    authid = "CURRENT_USER"
+                    self.ctx.note("TS0600", None, "WITH EXECUTE AS CALLER → AUTHID CURRENT_USER: privileges and "
+                                                  "unqualified names resolve for the caller (no ownership chaining)")
+                else:
+                    authid = "DEFINER"
+                    self.ctx.note("TS0600", None, f"WITH {opt} → AUTHID DEFINER: the routine runs with its owner's "
+                                                  "privileges, not those of the named user")
+            elif o in {"RECOMPILE", "ENCRYPTION", "SCHEMABINDING", "NATIVE_COMPILATION", "FOR REPLICATION"} or \
+                    o.startswith("INLINE"):
+                self.ctx.fixed("TS0600", None, f"WITH {o} removed (no PL/SQL equivalent needed)")
+            elif o in {"RETURNS NULL ON NULL INPUT", "CALLED ON NULL INPUT"}:
+                if o.startswith("RETURNS"):
+                    self.ctx.note("TS0600", None, "WITH RETURNS NULL ON NULL INPUT removed: the function body now "
+                                                  "runs for NULL arguments")
+                else:
+                    self.ctx.fixed("TS0600", None, f"WITH {o} removed (PL/SQL default)")
+            elif o:
+                self.ctx.note("TS0600", None, f"WITH {opt} removed")
+        return authid
 
     def script(self, nodes: list[Node]) -> str:
         """Script-level control flow and variables → an anonymous block."""
         self.in_script = True
         self.prescan("\n".join(n.text for n in nodes))
+        self.scan_labels(nodes)
         body = self.block(nodes, 1)
         decls = self.declarations()
         return (f"DECLARE\n{decls}" if decls else "") + f"BEGIN\n{body}END;\n/"
+
+    def scan_labels(self, nodes: list[Node], path: tuple = ()) -> None:
+        """Where each label and GOTO sits (the chain of IF/LOOP/TRY/CATCH bodies around it): PL/SQL
+        GOTO may only jump to a label in the same or an enclosing body (TS0640)."""
+        if not hasattr(self, "label_paths"):
+            self.label_paths, self.goto_paths = {}, {}
+        for n in nodes:
+            if isinstance(n, Label):
+                self.label_paths[n.name.casefold()] = path
+            elif isinstance(n, Statement) and n.keyword == "GOTO":
+                self.goto_paths[id(n)] = path
+            elif isinstance(n, Block):
+                self.scan_labels(n.body, path)
+            elif isinstance(n, If):
+                self.scan_labels(self._body(n.then), path + (id(n), "then"))
+                if n.else_ is not None:
+                    self.scan_labels(self._body(n.else_), path + (id(n), "else"))
+            elif isinstance(n, While):
+                self.scan_labels(self._body(n.body), path + (id(n),))
+            elif isinstance(n, TryCatch):
+                self.scan_labels(n.try_body, path + (id(n), "try"))
+                self.scan_labels(n.catch_body, path + (id(n), "catch"))
 
     def declarations(self) -> str:
         lines = list(dict.fromkeys(self.scope.declarations)) + self.cursor_decls
@@ -189,6 +263,9 @@ class ProcConverter:
     def prescan(self, text: str) -> None:
         """Routine-wide facts decided before converting: @@ROWCOUNT capture, error variables."""
         up = text.upper()
+        # SAVE TRAN names: a later (or earlier) ROLLBACK TRAN name rolls back to the savepoint
+        self.savepoints = {m.group(1).replace(" ", "").casefold()
+                           for m in re.finditer(r"\bSAVE\s+TRAN(?:SACTION)?\s+(@?\s*\w+)", text, re.I)}
         if "@@ROWCOUNT" in up:
             self.scope.uses_rowcount = True
             self.scope.declarations.append("v_rowcount PLS_INTEGER := 0;")
@@ -215,6 +292,8 @@ class ProcConverter:
     def oracle_type(self, tsql_type: str) -> str:
         from rules.ts0100_types import oracle_type
 
+        if re.fullmatch(r"\s*(?:\[?sys\]?\.)?\[?sysname\]?\s*", tsql_type, re.I):
+            tsql_type = "nvarchar(128)"  # the built-in alias type sysname
         try:
             dt = exp.DataType.build(tsql_type, dialect="tsql")
         except (ParseError, ValueError):
@@ -232,6 +311,8 @@ class ProcConverter:
     def var_type(self, tsql_type: str) -> str:
         """Local variable type: lengths kept; PL/SQL strings hold up to 32767 bytes, so only
         ``MAX`` types become LOBs (PL/SQL handles CLOBs with the string functions)."""
+        if re.fullmatch(r"\s*(?:\[?sys\]?\.)?\[?sysname\]?\s*", tsql_type, re.I):
+            tsql_type = "nvarchar(128)"
         m = re.fullmatch(r"\s*(N?VARCHAR|VARBINARY)\s*\(\s*(\d+)\s*\)\s*", tsql_type, re.I)
         if m:
             kind, n = m.group(1).upper(), int(m.group(2))
@@ -270,15 +351,21 @@ class ProcConverter:
         if isinstance(node, Block):
             return self.block(node.body, depth) if node.body else ""
         if isinstance(node, If):
+            _load_extensions()
+            for hook in IF_HOOKS:
+                out = hook(self, node, depth)
+                if out is not None:
+                    return out
             cond = self.condition(node.cond_tokens, depth)
             pre, test = cond
+            test = _cont(test, pad)
             text = pre + f"{pad}IF {test} THEN\n" + self.block(self._body(node.then), depth + 1)
             else_ = node.else_
             while isinstance(else_, If):  # ELSE IF chains → ELSIF
                 pre2, test2 = self.condition(else_.cond_tokens, depth)
                 if pre2:
                     break
-                text += f"{pad}ELSIF {test2} THEN\n" + self.block(self._body(else_.then), depth + 1)
+                text += f"{pad}ELSIF {_cont(test2, pad)} THEN\n" + self.block(self._body(else_.then), depth + 1)
                 else_ = else_.else_
             if else_ is not None:
                 text += f"{pad}ELSE\n" + self.block(self._body(else_), depth + 1)
@@ -286,6 +373,7 @@ class ProcConverter:
         if isinstance(node, While):
             pre, test = self.condition(node.cond_tokens, depth + 1)
             body = self.block(self._body(node.body), depth + 1)
+            test = _cont(test, pad)
             if pre:
                 return f"{pad}LOOP\n{pre}{pad}{IND}EXIT WHEN NOT ({test});\n{body}{pad}END LOOP;\n"
             return f"{pad}WHILE {test} LOOP\n{body}{pad}END LOOP;\n"
@@ -347,5 +435,57 @@ class ProcConverter:
         return "", self.expr(cond)
 
 
+def _assigned_vars(toks) -> set[str]:
+    """Variables a body may assign (``SET @x =``, ``SELECT @x =``, ``FETCH … INTO @x``, ``@x OUTPUT``,
+    ``UPDATE … SET @x =``), casefold without @; over-approximated (a local copy is harmless)."""
+    words = []  # (text, is_variable) with "@" "name" pairs joined
+    i = 0
+    while i < len(toks):
+        t = toks[i].text
+        if t == "@" and i + 1 < len(toks):
+            words.append(("@" + toks[i + 1].text, True))
+            i += 2
+            continue
+        words.append((t, t.startswith("@") and not t.startswith("@@")))
+        i += 1
+    out, into = set(), False
+    for i, (text, is_var) in enumerate(words):
+        prev = words[i - 1][0].upper() if i else ""
+        nxt = words[i + 1][0].upper() if i + 1 < len(words) else ""
+        if is_var and (nxt in {"=", "+=", "-=", "*=", "/=", "%=", "|=", "&=", "^="}
+                       and (prev in {"SET", "SELECT", ",", ")"} or prev.isdigit())
+                       or nxt in {"OUTPUT", "OUT"} and _ends_argument(words, i + 2) or into):
+            out.add(text[1:].casefold())
+        up = text.upper()
+        if up == "INTO" and any(w[0].upper() == "FETCH" for w in words[max(0, i - 6):i]):
+            into = True
+        elif into and not (is_var or text == ","):
+            into = False
+    return out
+
+
+_STATEMENT_WORDS = {"SET", "SELECT", "IF", "ELSE", "EXEC", "EXECUTE", "END", "RETURN", "INSERT", "UPDATE", "DELETE",
+                    "PRINT", "WHILE", "BEGIN", "DECLARE", "COMMIT", "ROLLBACK", "FETCH", "CLOSE", "OPEN", "MERGE",
+                    "DEALLOCATE", "RAISERROR", "THROW", "GOTO", "WAITFOR", "WITH", "TRUNCATE", "BREAK", "CONTINUE"}
+
+
+def _ends_argument(words, i) -> bool:
+    """``@x OUTPUT`` is an EXEC argument (not an OUTPUT clause) when the call goes on or ends."""
+    return i >= len(words) or words[i][0] in {",", ";"} or words[i][0].upper() in _STATEMENT_WORDS
+
+
 def indent(text: str, pad: str) -> str:
     return "\n".join(pad + line if line.strip() else line for line in text.split("\n"))
+
+
+def _cont(test: str, pad: str) -> str:
+    """A condition the generator split over lines: continuation lines indented under the keyword."""
+    return test.replace("\n", "\n" + pad + IND + IND)
+
+
+def var_tokens(toks) -> None:
+    """``@enable``, ``@open`` …: the name after ``@`` is a variable even when it is a keyword."""
+    for prev, tok in zip(toks, toks[1:]):
+        if prev.text == "@" and prev.end + 1 == tok.start and re.fullmatch(r"[A-Za-z_]\w*", tok.text) and \
+                tok.token_type not in (TokenType.VAR, TokenType.STRING, TokenType.IDENTIFIER):
+            tok.token_type = TokenType.VAR

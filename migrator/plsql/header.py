@@ -93,7 +93,7 @@ def parse_header(toks, sql: str) -> Header:
                 i += 1
             j, depth = i, 0
             while j < len(toks):
-                depth += {"(": 1, ")": -1}.get(toks[j].text, 0)
+                depth += {"(": 1, ")": -1}.get(word(toks[j]), 0)
                 j += 1
                 if depth == 0:
                     break
@@ -108,7 +108,7 @@ def parse_header(toks, sql: str) -> Header:
             i = j
     if word(toks[i]) == "WITH":
         j = i + 1
-        while j < len(toks) and word(toks[j]) != "AS":
+        while j < len(toks) and (word(toks[j]) != "AS" or word(toks[j - 1]) == "EXECUTE"):
             j += 1
         h.options = [o.strip() for o in _span_text(sql, toks, i + 1, j).split(",")]
         i = j
@@ -128,7 +128,7 @@ def _param(toks, i, sql):
         i += 1
     j, depth = i, 0
     while j < len(toks):
-        t = toks[j].text
+        t = word(toks[j])  # "" for string literals
         if depth == 0 and (t in {",", "=", ")"} or word(toks[j]) in {"OUTPUT", "OUT", "READONLY", "VARYING", "AS",
                                                                        "WITH", "RETURNS", "NULL"}):
             break
@@ -143,7 +143,7 @@ def _param(toks, i, sql):
         elif toks[i].text == "=":
             j, depth = i + 1, 0
             while j < len(toks):
-                t = toks[j].text
+                t = word(toks[j])  # "" for string literals
                 if depth == 0 and (t in {",", ")"} or word(toks[j]) in {"OUTPUT", "OUT", "READONLY", "AS", "WITH"}):
                     break
                 depth += {"(": 1, ")": -1}.get(t, 0)

@@ -29,6 +29,9 @@ def _words(node) -> list[str]:
 
 def _parse(conv, node) -> exp.Expression:
     if node.expr is None and node.error is None:
+        from migrator.plsql.converter import var_tokens
+
+        var_tokens(node.tokens)
         if node.tokens:
             node.tokens[0].comments = []
             node.tokens[-1].comments = []
@@ -76,6 +79,8 @@ def declare(conv, node, depth):
     if len(w) > 2 and w[2] == "CURSOR" or (len(w) > 3 and w[1] != "" and "CURSOR" in w[2:4]
                                               and not node.tokens[1].text.startswith("@")):
         return declare_cursor(conv, node, depth)
+    if len(w) in {4, 5} and node.tokens[1].text == "@" and w[3] == "CURSOR" and (len(w) == 4 or w[4] == ";"):
+        return declare_cursor_variable(conv, node.tokens[2].text)
     tree = _parse(conv, node)
     if not isinstance(tree, exp.Declare):
         raise Unconvertible("TS0610", "DECLARE form not understood")
@@ -101,10 +106,10 @@ def declare(conv, node, depth):
     return out
 
 
-def _make_var(name, tsql_type):
+def _make_var(name, tsql_type, kind="var"):
     from migrator.plsql.converter import Var
 
-    return Var(name, tsql_type)
+    return Var(name, tsql_type, kind)
 
 
 def set_(conv, node, depth):
@@ -124,8 +129,8 @@ def set_(conv, node, depth):
             compound = op
         else:
             raise Unconvertible("TS0610", "SET form not understood")
-        if rhs and word(rhs[0]) == "CURSOR":
-            raise Unconvertible("TS0680", "cursor variables are not converted yet")
+        if rhs and word(rhs[0]) == "CURSOR" and not compound:
+            return set_cursor_variable(conv, name, rhs, node)
         exprs = conv.parse_expr_tokens(rhs)
         if len(exprs) != 1:
             raise Unconvertible("TS0610", "SET with more than one expression")
@@ -134,7 +139,9 @@ def set_(conv, node, depth):
             cls = {"+": exp.Add, "-": exp.Sub, "*": exp.Mul, "/": exp.Div, "%": exp.Mod}.get(compound)
             if cls is None:
                 raise Unconvertible("TS0610", f"compound operator {compound}= has no PL/SQL form here")
-            value = cls(this=exp.Parameter(this=exp.Var(this=name)), expression=exp.Paren(this=value))
+            if not isinstance(value, (exp.Literal, exp.National, exp.Parameter, exp.Column, exp.Func, exp.Paren, exp.Null, exp.Var)):
+                value = exp.Paren(this=value)
+            value = cls(this=exp.Parameter(this=exp.Var(this=name)), expression=value)
         return assign(conv, _var(conv, name), value, depth)
     option = w[1] if len(w) > 1 else ""
     if option in SET_OPTION_WORDS or option == "TRANSACTION":
@@ -207,7 +214,15 @@ def continue_(conv, node, depth):
 
 
 def goto(conv, node, depth):
-    return f"{_pad(depth)}GOTO {node.tokens[1].text.lower()};\n"
+    name = node.tokens[1].text
+    labels = getattr(conv, "label_paths", {})
+    if name.casefold() not in labels:
+        raise Unconvertible("TS0640", f"GOTO {name}: no label {name}: in this routine")
+    target, here = labels[name.casefold()], conv.goto_paths.get(id(node), ())
+    if here[:len(target)] != target:
+        raise Unconvertible("TS0640", f"GOTO {name} jumps into an IF, loop or TRY/CATCH body: PL/SQL GOTO may only "
+                                      "reach a label in the same or an enclosing block; restructure by hand")
+    return f"{_pad(depth)}GOTO {name.lower()};\n"
 
 
 def waitfor(conv, node, depth):
@@ -309,6 +324,26 @@ def throw(conv, node, depth):
 
 # --- transactions ------------------------------------------------------------------------
 
+def _tran_name(conv, node) -> tuple[str | None, str]:
+    """(Oracle name, T-SQL key: casefold, '@' for a variable) after ROLLBACK/SAVE TRAN[SACTION]."""
+    toks = node.tokens
+    w = _words(node)
+    i = 2 if len(w) > 1 and w[1] in {"TRAN", "TRANSACTION", "WORK"} else None
+    if i is None or i >= len(toks) or toks[i].text == ";":
+        return None, ""
+    if toks[i].text == "@" and i + 1 < len(toks):
+        return _var(conv, toks[i + 1].text), "@" + toks[i + 1].text.casefold()
+    if toks[i].text.startswith("@"):
+        return _var(conv, toks[i].text), toks[i].text.casefold()
+    return toks[i].text, toks[i].text.casefold()
+
+
+def _savepoints(conv) -> set:
+    if not hasattr(conv, "savepoints"):
+        conv.savepoints = set()
+    return conv.savepoints
+
+
 def begin_tran(conv, node, depth):
     conv.ctx.fixed("TS0650", None, "BEGIN TRANSACTION removed: Oracle starts transactions implicitly")
     return ""
@@ -317,71 +352,139 @@ def begin_tran(conv, node, depth):
 def commit(conv, node, depth):
     if conv.is_function:
         raise Unconvertible("TS0650", "COMMIT inside a function")
+    conv.ctx.note("TS0650", None, "COMMIT: T-SQL commits only when the outermost BEGIN TRAN ends (@@TRANCOUNT = 1); "
+                                  "Oracle COMMIT always ends the whole transaction")
     return f"{_pad(depth)}COMMIT;\n"
 
 
 def rollback(conv, node, depth):
-    w = _words(node)
-    name = node.tokens[2].text if len(node.tokens) > 2 and w[1] in {"TRAN", "TRANSACTION"} else None
-    if name and name.casefold() in getattr(conv, "savepoints", set()):
-        return f"{_pad(depth)}ROLLBACK TO SAVEPOINT {name.upper()};\n"
-    return f"{_pad(depth)}ROLLBACK;\n"
+    pad = _pad(depth)
+    if conv.is_function:
+        raise Unconvertible("TS0650", "ROLLBACK inside a function")
+    name, key = _tran_name(conv, node)
+    if name and key in _savepoints(conv):
+        conv.ctx.fixed("TS0650", None, "ROLLBACK TRAN savepoint → ROLLBACK TO SAVEPOINT")
+        if key.startswith("@"):
+            return f"{pad}EXECUTE IMMEDIATE 'ROLLBACK TO SAVEPOINT ' || DBMS_ASSERT.SIMPLE_SQL_NAME({name});\n"
+        return f"{pad}ROLLBACK TO SAVEPOINT {name.upper()};\n"
+    return f"{pad}ROLLBACK;\n"
 
 
 def save(conv, node, depth):
-    if len(node.tokens) < 3:
+    pad = _pad(depth)
+    name, key = _tran_name(conv, node)
+    if not name:
         raise Unconvertible("TS0650", "SAVE TRANSACTION without a name")
-    name = node.tokens[2].text
-    if not hasattr(conv, "savepoints"):
-        conv.savepoints = set()
-    conv.savepoints.add(name.casefold())
-    return f"{_pad(depth)}SAVEPOINT {name.upper()};\n"
+    _savepoints(conv).add(key)
+    conv.ctx.fixed("TS0650", None, "SAVE TRANSACTION → SAVEPOINT")
+    if key.startswith("@"):  # a savepoint name held in a variable: dynamic SQL, the name checked as an identifier
+        return f"{pad}EXECUTE IMMEDIATE 'SAVEPOINT ' || DBMS_ASSERT.SIMPLE_SQL_NAME({name});\n"
+    return f"{pad}SAVEPOINT {name.upper()};\n"
 
 
 # --- cursors --------------------------------------------------------------------------------
 
-def declare_cursor(conv, node, depth):
-    toks = node.tokens
-    name = toks[1].text
-    i = 2
-    opts = []
+_SCROLLING = {"SCROLL", "DYNAMIC", "KEYSET"}
+
+
+def _cursor_query(conv, node, toks, name: str) -> str:
+    """The converted SELECT of a cursor declaration (``toks``: options, FOR, query)."""
+    from migrator.frontend.nodes import Statement
+
+    i, opts = 0, []
     while i < len(toks) and word(toks[i]) != "FOR":
         opts.append(word(toks[i]))
         i += 1
-    if "SCROLL" in opts or "DYNAMIC" in opts or "KEYSET" in opts:
-        conv.ctx.note("TS0680", None, f"cursor {name}: {'/'.join(o for o in opts if o in {'SCROLL', 'DYNAMIC', 'KEYSET'})}"
-                                      " has no PL/SQL form; converted as a forward-only cursor")
-    from migrator.frontend.nodes import Statement
-
-    sel = Statement(node.span, node.text, tokens=toks[i + 1:], keyword=word(toks[i + 1]) if i + 1 < len(toks) else "")
+    if i + 1 >= len(toks):
+        raise Unconvertible("TS0680", f"cursor {name} without FOR select")
+    if _SCROLLING & set(opts):
+        conv.ctx.note("TS0680", None, f"cursor {name}: {'/'.join(o for o in opts if o in _SCROLLING)} has no "
+                                      "PL/SQL form; converted as a forward-only cursor (FETCH NEXT only)")
+    sel = Statement(node.span, node.text, tokens=toks[i + 1:], keyword=word(toks[i + 1]))
     tree = _parse(conv, sel)
-    for_update = None
-    cname = var_name(name, "c_")
+    if not isinstance(tree, (exp.Select, exp.Union, exp.Except, exp.Intersect)):
+        raise Unconvertible("TS0680", f"cursor {name}: FOR must be followed by a query")
+    return conv.sql(tree)
+
+
+def declare_cursor(conv, node, depth):
+    """``DECLARE c CURSOR [LOCAL|GLOBAL] [FORWARD_ONLY|SCROLL] [STATIC|KEYSET|DYNAMIC|FAST_FORWARD]
+    [READ_ONLY|SCROLL_LOCKS|OPTIMISTIC] FOR select`` → ``CURSOR c_c IS select;`` (declared after the
+    variables: PL/SQL binds the variables the query uses at OPEN, as T-SQL does)."""
+    toks = node.tokens
+    name = toks[1].text
+    conv.scope.cursors.setdefault(name.casefold(), None)  # known, even if its query fails to convert
+    if len(toks) > 3 and word(toks[2]) == "INSENSITIVE":
+        toks = toks[:2] + toks[3:]
+    text = _cursor_query(conv, node, toks[3:] if word(toks[2]) == "CURSOR" else toks[2:], name)
+    cname = var_name(name, "") if name.lower().startswith("c_") else var_name(name, "c_")
     conv.scope.cursors[name.casefold()] = cname
-    text = conv.sql(tree)
     conv.cursor_decls.append(f"CURSOR {cname} IS\n{_indent(text, IND * 2)};")
     conv.ctx.fixed("TS0680", None, f"cursor {name} → explicit cursor {cname.upper()}")
-    del for_update
     return ""
 
 
-def _cursor(conv, name: str) -> str:
-    c = conv.scope.cursors.get(name.casefold())
+def declare_cursor_variable(conv, raw: str) -> str:
+    """``DECLARE @c CURSOR`` → ``v_c SYS_REFCURSOR;``: opened ``FOR`` its query at OPEN."""
+    oname = var_name(raw, getattr(conv.project.config, "var_prefix", "v_"))
+    conv.scope.variables[raw.casefold()] = _make_var(oname, "cursor", "cursor")
+    conv.scope.declarations.append(f"{oname} SYS_REFCURSOR;")
+    conv.scope.cursors["@" + raw.casefold()] = oname
+    conv.ctx.fixed("TS0680", None, f"cursor variable @{raw} → SYS_REFCURSOR {oname.upper()}")
+    return ""
+
+
+def set_cursor_variable(conv, raw: str, rhs, node) -> str:
+    """``SET @c = CURSOR … FOR select``: the query is kept for ``OPEN v_c FOR select``."""
+    key = "@" + raw.casefold()
+    if key not in conv.scope.cursors:
+        raise Unconvertible("TS0680", f"cursor variable @{raw} is not declared as CURSOR")
+    if not hasattr(conv, "cursor_queries"):
+        conv.cursor_queries = {}
+    conv.cursor_queries[key] = _cursor_query(conv, node, rhs[1:], "@" + raw)
+    return ""
+
+
+def _cursor_ref(toks, i) -> tuple[str, int]:
+    """Cursor name at toks[i] (``c``, ``GLOBAL c``, ``@c``) → (lookup key, next index)."""
+    if i < len(toks) and word(toks[i]) == "GLOBAL":
+        i += 1
+    if i < len(toks) and toks[i].text == "@" and i + 1 < len(toks):
+        return "@" + toks[i + 1].text.casefold(), i + 2
+    if i < len(toks) and toks[i].text.startswith("@"):
+        return toks[i].text.casefold(), i + 1
+    return (toks[i].text.casefold() if i < len(toks) else ""), i + 1
+
+
+def _cursor(conv, key: str) -> str:
+    if key in conv.scope.cursors and conv.scope.cursors[key] is None:
+        raise Unconvertible("TS0680", f"cursor {key}: its DECLARE CURSOR was not converted (see the TODO there)")
+    c = conv.scope.cursors.get(key)
     if c is None:
-        raise Unconvertible("TS0680", f"cursor {name} is not declared in this routine")
+        raise Unconvertible("TS0680", f"cursor {key} is not declared in this routine")
     return c
 
 
 def open_(conv, node, depth):
-    return f"{_pad(depth)}OPEN {_cursor(conv, node.tokens[-1].text)};\n"
+    key, _ = _cursor_ref(node.tokens, 1)
+    cname = _cursor(conv, key)
+    if key.startswith("@"):
+        query = getattr(conv, "cursor_queries", {}).get(key)
+        if query is None:
+            raise Unconvertible("TS0680", f"OPEN {key}: the cursor variable is not SET to CURSOR FOR a query before")
+        return f"{_pad(depth)}OPEN {cname} FOR\n{_indent(query, _pad(depth + 1))};\n"
+    return f"{_pad(depth)}OPEN {cname};\n"
 
 
 def close(conv, node, depth):
-    return f"{_pad(depth)}CLOSE {_cursor(conv, node.tokens[-1].text)};\n"
+    key, _ = _cursor_ref(node.tokens, 1)
+    return f"{_pad(depth)}CLOSE {_cursor(conv, key)};\n"
 
 
 def deallocate(conv, node, depth):
-    _cursor(conv, node.tokens[-1].text)
+    key, _ = _cursor_ref(node.tokens, 1)
+    _cursor(conv, key)
+    conv.ctx.fixed("TS0680", None, "DEALLOCATE removed (CLOSE releases a PL/SQL cursor)")
     return ""
 
 
@@ -391,13 +494,13 @@ def fetch(conv, node, depth):
     i = 1
     if w[i] in {"NEXT", "PRIOR", "FIRST", "LAST", "ABSOLUTE", "RELATIVE"}:
         if w[i] != "NEXT":
-            raise Unconvertible("TS0680", f"FETCH {w[i]}: PL/SQL cursors are forward-only")
+            raise Unconvertible("TS0680", f"FETCH {w[i]}: PL/SQL cursors are forward-only (FETCH NEXT only)")
         i += 1
     if w[i] == "FROM":
         i += 1
-    cname = _cursor(conv, toks[i].text)
+    key, i = _cursor_ref(toks, i)
+    cname = _cursor(conv, key)
     conv.scope.last_cursor = cname
-    i += 1
     targets = []
     if i < len(w) and w[i] == "INTO":
         j = i + 1
@@ -410,8 +513,9 @@ def fetch(conv, node, depth):
                 j += 1
             else:
                 j += 1
-    into = f" INTO {', '.join(targets)}" if targets else ""
-    return f"{_pad(depth)}FETCH {cname}{into};\n"
+    if not targets:
+        raise Unconvertible("TS0680", "FETCH without INTO returns a row to the client: no PL/SQL form")
+    return f"{_pad(depth)}FETCH {cname} INTO {', '.join(targets)};\n"
 
 
 # --- EXEC ----------------------------------------------------------------------------------
