@@ -345,11 +345,31 @@ def convert_statement(stmt: Statement, batch: Batch, ctx: Context, project: Proj
     tree = stmt.expr.copy()
     if isinstance(tree, exp.Command):
         raise Unconvertible("TS0001", f"statement not understood: {tree.sql(dialect='tsql')[:60]}")
+    check_root(tree, allow_execute=True)
     tree = project.get_engine().apply(tree, ctx)
     return render(tree)
 
 
+# What a converted statement may be at its root. Anything else (a bare word parsed as a column,
+# USE, a T-SQL EXEC left over ...) is refused, never printed as if it were Oracle.
+STATEMENT_ROOTS = (exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create, exp.Alter, exp.Drop,
+                   exp.Comment, exp.TruncateTable, exp.Grant, exp.Revoke, exp.Commit, exp.Rollback)
+
+
+def check_root(tree: exp.Expression, allow_execute: bool = False) -> None:
+    if isinstance(tree, STATEMENT_ROOTS) or type(tree).__module__.startswith(("migrator.", "rules.")):
+        return
+    if allow_execute and isinstance(tree, exp.Execute):
+        return
+    if isinstance(tree, exp.Use):
+        raise Unconvertible("TS0004", "USE database: Oracle has no per-script database switch; connect as (or "
+                                      "ALTER SESSION SET CURRENT_SCHEMA to) the target schema")
+    first = tree.sql(dialect="tsql").split("\n")[0][:60]
+    raise Unconvertible("TS0004", f"not a statement Oracle has: {first}")
+
+
 def render(tree: exp.Expression) -> str:
+    check_root(tree)
     sql = generate(tree)
     if tree.meta.get("plsql"):
         return sql.rstrip().rstrip(";") + ";\n/"

@@ -404,5 +404,10 @@ def parse_statement(stmt: Statement, batch_text: str) -> None:
 
 
 def _short(e: Exception) -> str:
+    import re
+
     msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+    # sqlglot prints whole Token reprs: keep only the token's text
+    msg = re.sub(r"<Token token_type: [^,]+, text: (.*?), line: \d+, col: \d+, start: \d+, end: \d+, "
+                 r"comments: \[.*?\]>", r"'\1'", msg)
     return msg[:300]

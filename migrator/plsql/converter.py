@@ -384,10 +384,21 @@ class ProcConverter:
                 self.scope.declarations += ["v_error_number NUMBER;", "v_error_message VARCHAR2(4000);"]
             self.scope.variables["@error_number"] = Var("v_error_number", "int", "system")
             self.scope.variables["@error_message"] = Var("v_error_message", "nvarchar(4000)", "system")
+            wants_line = "ERROR_LINE" in "\n".join(n.text for n in node.catch_body).upper()
+            if wants_line:
+                if "v_error_line NUMBER;" not in self.scope.declarations:
+                    self.scope.declarations.append("v_error_line NUMBER;")
+                self.scope.variables["@error_line"] = Var("v_error_line", "int", "system")
+            if getattr(self, "routine_name", None) and not self.in_script:
+                self.scope.variables["@routine_name"] = Var(self.project.names.name(self.routine_name), None,
+                                                            "system")
             handler = self.block(node.catch_body, depth + 2)
             self.in_catch -= 1
             grab = (f"{pad}{IND}{IND}v_error_number := SQLCODE;\n"
                     f"{pad}{IND}{IND}v_error_message := SQLERRM;\n")
+            if wants_line:  # the first "line N" of the backtrace is where the error was raised
+                grab += (f"{pad}{IND}{IND}v_error_line := TO_NUMBER(REGEXP_SUBSTR("
+                         f"DBMS_UTILITY.FORMAT_ERROR_BACKTRACE, 'line ([0-9]+)', 1, 1, NULL, 1));\n")
             return f"{pad}BEGIN\n{body}{pad}EXCEPTION\n{pad}{IND}WHEN OTHERS THEN\n{grab}{handler}{pad}END;\n"
         if isinstance(node, Label):
             return f"{pad}<<{node.name.lower()}>>\n{pad}NULL;\n"

@@ -103,6 +103,9 @@ def sql_statement(conv, node, depth):
         raise Unconvertible("TS0690", "INSERT … EXEC: the procedure's result set cannot be inserted in Oracle; "
                                       "make the procedure return a cursor (or fill a table) and insert from it")
     tree = _parse(conv, node)
+    from migrator.convert import check_root
+
+    check_root(tree)
     pad = _pad(depth)
     if isinstance(tree, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable)) or node.keyword in {"CREATE", "DROP",
                                                                                                  "ALTER"}:
