@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlglot import exp
+
 from migrator.config import Config
 from migrator.convert import FileResult, convert_source
 from migrator.pipeline import build_project
@@ -38,6 +40,12 @@ def convert_fragment(tsql: str, project, ctx, binds: dict[str, str] | None = Non
     parse_statement(stmt, batches[0].text)
     if stmt.expr is None:
         raise Unconvertible("TS0690", f"dynamic SQL literal the parser could not read: {stmt.error}")
+    if isinstance(stmt.expr, exp.Command):
+        raise Unconvertible("TS0690", "dynamic SQL literal holding a statement we do not convert: "
+                                      f"{' '.join(tsql.split())[:60]}")
+    from migrator.convert import check_root
+
+    check_root(stmt.expr, kinds=False)
     saved = ctx.variables
     ctx.variables = binds  # binds (:name) only: the string does not see the caller's variables
     try:

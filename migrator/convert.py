@@ -345,7 +345,7 @@ def convert_statement(stmt: Statement, batch: Batch, ctx: Context, project: Proj
     tree = stmt.expr.copy()
     if isinstance(tree, exp.Command):
         raise Unconvertible("TS0001", f"statement not understood: {tree.sql(dialect='tsql')[:60]}")
-    check_root(tree, allow_execute=True)
+    check_root(tree, allow_execute=True, kinds=False)
     tree = project.get_engine().apply(tree, ctx)
     return render(tree)
 
@@ -356,8 +356,23 @@ STATEMENT_ROOTS = (exp.Query, exp.Insert, exp.Update, exp.Delete, exp.Merge, exp
                    exp.Comment, exp.TruncateTable, exp.Grant, exp.Revoke, exp.Commit, exp.Rollback)
 
 
-def check_root(tree: exp.Expression, allow_execute: bool = False) -> None:
-    if isinstance(tree, STATEMENT_ROOTS) or type(tree).__module__.startswith(("migrator.", "rules.")):
+OBJECT_KINDS = {"TABLE", "VIEW", "INDEX", "SEQUENCE", "SYNONYM", "TYPE", "PROCEDURE", "FUNCTION", "TRIGGER",
+                "PACKAGE", "MATERIALIZED VIEW", "COLUMN", "CONSTRAINT"}
+
+
+def check_root(tree: exp.Expression, allow_execute: bool = False, kinds: bool = True) -> None:
+    """Refuse a statement root Oracle does not have. ``kinds``: also check the object kind of
+    CREATE/ALTER/DROP (only after conversion: T-SQL kinds such as NONCLUSTERED INDEX are
+    rewritten by the rules)."""
+    if type(tree).__module__.startswith(("migrator.", "rules.")):
+        return
+    if kinds and isinstance(tree, (exp.Create, exp.Alter, exp.Drop)):
+        kind = (tree.args.get("kind") or "").upper()
+        if kind and kind not in OBJECT_KINDS:
+            verb = type(tree).__name__.upper()
+            raise Unconvertible("TS0004", f"{verb} {kind}: a SQL Server object kind Oracle does not have (or that "
+                                          "means something else there); create its Oracle counterpart by hand")
+    if isinstance(tree, STATEMENT_ROOTS):
         return
     if allow_execute and isinstance(tree, exp.Execute):
         return

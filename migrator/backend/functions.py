@@ -58,7 +58,16 @@ def bad_function(node: exp.Expression) -> str | None:
         return "ROUND(x, n, 1)"
     if isinstance(node, exp.Extract) and node.name.upper() not in ORACLE_EXTRACT_UNITS:
         return f"DATEPART({node.name})"
+    if isinstance(node, (exp.Create, exp.Alter, exp.Drop)):
+        kind = (node.args.get("kind") or "").upper()
+        if kind and kind not in ORACLE_OBJECT_KINDS:
+            return f"{type(node).__name__.upper()} {kind}"
     return None
+
+
+# object kinds Oracle has under the same name and meaning (T-SQL SCHEMA, DATABASE, LOGIN … do not)
+ORACLE_OBJECT_KINDS = {"TABLE", "VIEW", "INDEX", "SEQUENCE", "SYNONYM", "TYPE", "PROCEDURE", "FUNCTION", "TRIGGER",
+                       "PACKAGE", "MATERIALIZED VIEW", "COLUMN", "CONSTRAINT"}
 
 ORACLE_FUNCTIONS = frozenset(
     """ABS ACOS ADD_MONTHS APPROX_COUNT_DISTINCT ASCII ASCIISTR ASIN ATAN ATAN2 AVG BFILENAME BIN_TO_NUM

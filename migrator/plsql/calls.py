@@ -45,6 +45,9 @@ def exec_statement(conv, node, depth):
     if toks and toks[0].text == "(":
         return dynamic_exec(conv, node, toks, depth)
     status_var, toks = _status_target(conv, toks)
+    if toks and toks[0].text.startswith("@"):
+        raise Unconvertible("TS0690", "EXEC @variable: the procedure to call is chosen at run time; call it by "
+                                      "name (or with EXECUTE IMMEDIATE) by hand")
     # procedure name: [db.][schema.]name
     parts, i = [], 0
     while i < len(toks):

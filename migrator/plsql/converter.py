@@ -340,7 +340,11 @@ class ProcConverter:
             self.scope.todo += 1
             self.ctx._event(u.rule, TODO, None, u.message) if not any(
                 e.severity == TODO and e.message == u.message for e in self.ctx.events) else None
-            original = "\n".join(pad + "-- " + line.rstrip() for line in node.text.strip().split("\n"))
+            body = node.text.strip()
+            if "*/" in body or body.endswith("/*"):
+                original = "\n".join(pad + "-- " + line.rstrip() for line in body.split("\n"))
+            else:  # verbatim, so it can be copied back out
+                original = f"{pad}/*\n{body}\n{pad}*/"
             msg = " ".join(u.message.split()).replace("'", "''")[:180]
             return (f"{pad}-- MIGRATION TODO [{u.rule}]: {' '.join(u.message.split())}\n{original}\n"
                     f"{pad}RAISE_APPLICATION_ERROR(-20999, 'MIGRATION TODO [{u.rule}] line {node.span.line}: "

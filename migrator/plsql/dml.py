@@ -105,7 +105,7 @@ def sql_statement(conv, node, depth):
     tree = _parse(conv, node)
     from migrator.convert import check_root
 
-    check_root(tree)
+    check_root(tree, kinds=False)
     pad = _pad(depth)
     if isinstance(tree, (exp.Create, exp.Drop, exp.Alter, exp.TruncateTable)) or node.keyword in {"CREATE", "DROP",
                                                                                                  "ALTER"}:
