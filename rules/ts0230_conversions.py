@@ -2,7 +2,8 @@
 
 T-SQL → Oracle::
 
-    CAST(x AS VARCHAR)              → CAST(x AS VARCHAR2(30 CHAR))   (T-SQL's default length in CAST is 30)
+    CAST(x AS VARCHAR)              → CAST(x AS VARCHAR2(30 CHAR))   (T-SQL's default length in CAST is 30,
+                                                                     for CHAR/NCHAR/NVARCHAR too)
     CAST(n AS INT)                  → CAST(TRUNC(n) AS NUMBER(10))   (T-SQL truncates, Oracle rounds)
     CAST('2020-01-31' AS DATE)      → DATE '2020-01-31'
     CONVERT(INT, x)                 → CAST(x AS NUMBER(10))
@@ -107,7 +108,9 @@ def convert_to(x: exp.Expression, dt: exp.DataType, style: int | None, safe: boo
     target = _target_family(dt)
     source = infer(x, ctx)
     if dt.this in _STRING_TYPES and not dt.expressions and dt.this in (exp.DataType.Type.VARCHAR,
-                                                                         exp.DataType.Type.NVARCHAR):
+                                                                         exp.DataType.Type.NVARCHAR,
+                                                                         exp.DataType.Type.CHAR,
+                                                                         exp.DataType.Type.NCHAR):
         dt = dt.copy()
         dt.set("expressions", [exp.DataTypeParam(this=lit(30))])
         dt.meta["tsql"] = f"{dt.this.value}(30)"

@@ -62,10 +62,32 @@ def assign(conv, target: str, e: exp.Expression, depth: int) -> str:
     """``target := e;`` — or ``SELECT e INTO target FROM DUAL;`` when e holds a subquery
     (PL/SQL expressions cannot; a scalar subquery with no row gives NULL, as in T-SQL)."""
     pad = _pad(depth)
+    e = _truncate_for_integer(conv, target, e)
     if _needs_query(e):
         q = exp.select(e.copy()).from_("DUAL")
         return _indent(conv.sql(q, into=[target]) + ";", pad) + "\n"
     return f"{pad}{target} := {conv.expr(e)};\n"
+
+
+def _truncate_for_integer(conv, target: str, e: exp.Expression) -> exp.Expression:
+    """T-SQL truncates a decimal assigned to an integer variable; PL/SQL NUMBER(p) rounds.
+    Wrap a value not known to be an integer in TRUNC (CAST to an integer type already is)."""
+    from migrator.typing import INTEGER, infer
+
+    var = next((v for v in conv.scope.variables.values() if v.name == target), None)
+    if var is None or not var.tsql_type:
+        return e
+    base = var.tsql_type.upper().split("(")[0].strip().strip("[]")
+    if base not in {"INT", "BIGINT", "SMALLINT", "TINYINT", "INTEGER"}:
+        return e
+    conv.ctx.variable_types = {k: v.tsql_type for k, v in conv.scope.variables.items()}
+    fam = infer(e, conv.ctx)
+    if fam == INTEGER or isinstance(e, exp.Null) or (fam is None and not isinstance(e, (exp.Div, exp.Mul, exp.Add,
+                                                                                        exp.Sub))):
+        return e
+    if isinstance(e, exp.Cast):
+        return e
+    return exp.Anonymous(this="TRUNC", expressions=[e.copy()])
 
 
 def _indent(text: str, pad: str) -> str:
