@@ -58,10 +58,12 @@ def _default_cache() -> str:
               help="Map a T-SQL schema to an Oracle schema (empty drops the qualifier); repeatable.")
 @click.option("--name-map", "name_map_file", type=click.Path(exists=True, dir_okay=False), default=None,
               help="A name-map.json whose identifiers override the default name policy.")
+@click.option("--validate", "validate", type=click.Choice(["none", "offline", "oracle"]), default="none",
+              help="Validate the output: offline checker, or compile on Oracle 19c (MIGRATE_ORACLE_* env).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary table.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache, long_string, guid, result_sets,
-            temp_tables, schema_map, name_map_file, quiet, progress) -> None:
+            temp_tables, schema_map, name_map_file, validate, quiet, progress) -> None:
     """Convert a T-SQL file or tree into Oracle 19c scripts under OUTPUT (same relative paths)."""
     from rich.console import Console
 
@@ -101,11 +103,53 @@ def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache
             run = convert_tree(source, output, cfg, jobs=jobs, cache_dir=cache)
     except ValueError as e:  # a project-level input problem (output folder = source folder, bad name map)
         raise click.UsageError(str(e)) from e
-    report = write_reports(run, output)
+    validation = None
+    if validate != "none":
+        from migrator.checking import attach_to_run, check
+        from migrator.oracle_db import OracleUnavailable
+
+        try:
+            findings, _files, _units = check(output, validate, jobs=jobs or 2)
+        except OracleUnavailable as e:
+            raise click.UsageError(str(e)) from None
+        validation = attach_to_run(findings, run)
+    report = write_reports(run, output, validation)
     if not quiet:
         print_summary(report, console)
     s = report["summary"]
-    sys.exit(1 if (s["units"]["marked"] or s["units"]["failed"] or s["files"]["failed"]) else 0)
+    bad = s["units"]["marked"] or s["units"]["failed"] or s["files"]["failed"] or (validation or {}).get("errors")
+    sys.exit(1 if bad else 0)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--validate", "validate", type=click.Choice(["offline", "oracle"]), default="offline",
+              help="Offline checker (default) or compile on Oracle 19c (MIGRATE_ORACLE_* environment).")
+@click.option("--format", "fmt", type=click.Choice(["human", "json", "sarif", "junit", "github"]), default="human")
+@click.option("--output-file", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
+@click.option("--strict", is_flag=True, help="Unknown tables are errors (the scripts hold the whole schema).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, help="Oracle connections (oracle mode).")
+def check(path, validate, fmt, output_file, strict, jobs) -> None:
+    """Check migrated Oracle scripts (a tree or files). Exit 0 clean, 1 findings, 2 error."""
+    from migrator import formats
+    from migrator.checking import check as run_check
+    from migrator.oracle_db import OracleUnavailable
+
+    try:
+        findings, files, units = run_check(path, validate, strict=strict, jobs=jobs)
+    except OracleUnavailable as e:
+        click.echo(f"migrate check: {e}", err=True)
+        sys.exit(2)
+    if not files:
+        raise click.UsageError(f"no Oracle scripts under {path}")
+    text = formats.render(fmt, findings, files, units=units)
+    if output_file:
+        from migrator.pipeline import atomic_write
+
+        atomic_write(output_file, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(1 if any(f.get("severity") == "error" for f in findings) else 0)
 
 
 @main.command("rules")

@@ -30,6 +30,7 @@ class UnitResult:
     oracle: str  # rendered Oracle text for this unit (markers included)
     source: str
     setup: dict = field(default_factory=dict)  # key -> DDL this unit needs in the setup script
+    out_line: int = 0  # first line of this unit's Oracle text in the output file (1-based; 0 = unknown)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "name": self.name, "status": self.status, **self.span.to_dict(),
@@ -188,10 +189,20 @@ def convert_source(src: SourceFile, project: Project) -> FileResult:
                 unit.oracle = f"-- MIGRATION TODO [TS0003]: this batch was followed by GO {batch.repeat} " \
                               f"(run {batch.repeat} times)\n" + unit.oracle
             result.units.append(unit)
-            pieces.append(unit.oracle)
+            pieces.append(unit)
             last_end = node.span.end
     pieces.append(_gap_comments(src.text[last_end:]))
-    text = "\n".join(p.rstrip("\n") for p in pieces if p.strip())
+    out, line = [], 1
+    for p in pieces:  # join, noting where each unit's text starts (the source map for validation)
+        body = p.oracle if isinstance(p, UnitResult) else p
+        if not body.strip():
+            continue
+        if isinstance(p, UnitResult):
+            p.out_line = line
+        body = body.rstrip("\n")
+        out.append(body)
+        line += body.count("\n") + 1
+    text = "\n".join(out)
     result.output = text + "\n" if text else ""
     return result
 

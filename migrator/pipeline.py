@@ -413,7 +413,7 @@ def _result_to_dict(res: FileResult) -> dict:
     return {"path": res.path, "output": res.output, "error": res.error, "encoding": res.encoding,
             "units": [{"kind": u.kind, "name": u.name, "status": u.status, "span": u.span.__dict__,
                        "events": [e.__dict__ for e in u.events], "oracle": u.oracle, "source": u.source,
-                       "setup": u.setup}
+                       "setup": u.setup, "out_line": u.out_line}
                       for u in res.units]}
 
 
@@ -423,7 +423,7 @@ def _result_from_dict(d: dict, path: str | None = None) -> FileResult:
     from migrator.source import Span
 
     units = [UnitResult(u["kind"], u["name"], Span(**u["span"]), u["status"], [Event(**e) for e in u["events"]],
-                        u["oracle"], u["source"], u.get("setup") or {}) for u in d["units"]]
+                        u["oracle"], u["source"], u.get("setup") or {}, u.get("out_line", 0)) for u in d["units"]]
     return FileResult(path=path or d["path"], units=units, output=d["output"], error=d["error"], encoding=d["encoding"])
 
 

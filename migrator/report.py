@@ -38,7 +38,7 @@ def summarize(run: RunResult) -> dict:
     }
 
 
-def write_reports(run: RunResult, output_dir: str) -> dict:
+def write_reports(run: RunResult, output_dir: str, validation: dict | None = None) -> dict:
     from migrator.rulebook import load_rules
 
     summary = summarize(run)
@@ -49,6 +49,8 @@ def write_reports(run: RunResult, output_dir: str) -> dict:
         "rules": {rid: rules[rid].to_dict() for rid in summary["by_rule"] if rid in rules},
         "files": [f.to_dict() for f in run.files],
     }
+    if validation is not None:
+        report["validation"] = validation
     os.makedirs(output_dir, exist_ok=True)
     atomic_write(os.path.join(output_dir, "migration-report.json"), json.dumps(report, indent=2) + "\n")
     if run.names is not None:
@@ -56,7 +58,7 @@ def write_reports(run: RunResult, output_dir: str) -> dict:
     from migrator.report_html import render
 
     atomic_write(os.path.join(output_dir, "migration-report.html"),
-                 render(run, report, title=os.path.basename(os.path.abspath(output_dir))))
+                 render(run, report, title=os.path.basename(os.path.abspath(output_dir)), validation=validation))
     return report
 
 

@@ -72,14 +72,17 @@ def render(run, report: dict, title: str, validation: dict | None = None) -> str
     for f in sorted(run.files, key=lambda f: (STATUSES.index(f.status), f.path)):
         vfind = (validation or {}).get("by_file", {}).get(f.path, [])
         units = []
-        for u in f.units:
-            lines = {v["unit_line"] for v in vfind if v.get("unit") == u.name and v.get("unit_line")}
+        for index, u in enumerate(f.units):
+            mine = [v for v in vfind if v.get("unit_index") == index]
+            lines = {v["unit_line"] for v in mine if v.get("unit_line")}
             units.append({"status": u.status, "kind": u.kind, "name": u.name, "line": u.span.line,
                           "end_line": u.span.end_line, "source_html": _highlight(u.source),
                           "oracle_html": _highlight(u.oracle, lines),
                           "events": [e.to_dict() for e in u.events if e.severity != "info"] +
-                                    [{"rule": v["code"], "severity": "error", "message": v["message"],
-                                      "line": v.get("line")} for v in vfind if v.get("unit") == u.name]})
+                                    [{"rule": v["code"], "severity": v.get("severity", "error"),
+                                      "message": f"{v['message']} (Oracle line {v.get('line')}, T-SQL line "
+                                                 f"{v.get('tsql_line')})", "line": v.get("tsql_line")}
+                                     for v in mine]})
         files.append({"path": f.path, "status": f.status, "error": f.error, "units": units,
                       "open": f.status in (MARKED, FAILED) and len(run.files) <= 50})
     return env.get_template("report.html.j2").render(
