@@ -79,6 +79,9 @@ class Project:
     names: object
     config: object
     engine: Engine | None = None
+    # (path, batch offset) -> (batch text, nodes) the catalog pass already segmented and parsed
+    # in this run (pipeline.convert_tree): conversion takes them instead of doing it again
+    segments: dict | None = None
 
     def get_engine(self) -> Engine:
         if self.engine is None:
@@ -172,15 +175,18 @@ def _user_call(node: Statement) -> bool:
 
 
 def convert_source(src: SourceFile, project: Project) -> FileResult:
-    result = FileResult(path=src.path, encoding=src.encoding)
-    pieces: list[str] = []
-    last_end = 0
-    for batch in split_batches(src.text):
-        nodes = iter_segments(src, batch)  # lazy (bounded memory) only for a batch over 2 MiB
+    return assemble(src, convert_units(src, project, split_batches(src.text)))
+
+
+def convert_units(src: SourceFile, project: Project, batches: list[Batch]) -> list[tuple[int, int, UnitResult]]:
+    """(start, end, unit) of every top-level unit of these batches, in order. Batches convert
+    independently: a large file's batches may be converted in several processes and the
+    pieces joined by ``assemble``."""
+    done: list[tuple[int, int, UnitResult]] = []
+    for batch in batches:
+        nodes = _segments(src, batch, project)  # lazy (bounded memory) only for a batch over 2 MiB
         units = _group_script(nodes, project) if isinstance(nodes, list) else nodes
         for node in units:
-            gap = src.text[last_end:node.span.start]
-            pieces.append(_gap_comments(gap))
             unit = convert_node(node, batch, src, project)
             if batch.repeat > 1:
                 unit.events.append(Event("TS0003", TODO, f"GO {batch.repeat}: the batch runs {batch.repeat} times in "
@@ -188,9 +194,20 @@ def convert_source(src: SourceFile, project: Project) -> FileResult:
                 unit.status = MARKED
                 unit.oracle = f"-- MIGRATION TODO [TS0003]: this batch was followed by GO {batch.repeat} " \
                               f"(run {batch.repeat} times)\n" + unit.oracle
-            result.units.append(unit)
-            pieces.append(unit)
-            last_end = node.span.end
+            done.append((node.span.start, node.span.end, unit))
+    return done
+
+
+def assemble(src: SourceFile, converted: list[tuple[int, int, UnitResult]]) -> FileResult:
+    """The file's Oracle text: converted units in order, comments between them kept."""
+    result = FileResult(path=src.path, encoding=src.encoding)
+    pieces: list = []
+    last_end = 0
+    for start, end, unit in converted:
+        pieces.append(_gap_comments(src.text[last_end:start]))
+        result.units.append(unit)
+        pieces.append(unit)
+        last_end = end
     pieces.append(_gap_comments(src.text[last_end:]))
     out, line = [], 1
     for p in pieces:  # join, noting where each unit's text starts (the source map for validation)
@@ -205,6 +222,15 @@ def convert_source(src: SourceFile, project: Project) -> FileResult:
     text = "\n".join(out)
     result.output = text + "\n" if text else ""
     return result
+
+
+def _segments(src: SourceFile, batch: Batch, project: Project):
+    """The batch's nodes: from the catalog pass of this run when it kept them, else segmented now."""
+    if project.segments:
+        hit = project.segments.pop((src.path, batch.offset), None)
+        if hit is not None and hit[0] == batch.text:
+            return hit[1]
+    return iter_segments(src, batch)
 
 
 def _unit_rule_for(node: Node, rules) -> bool:
@@ -348,17 +374,25 @@ def _convert(node: Node, batch: Batch, ctx: Context, project: Project, src: Sour
 
 
 def convert_statement(stmt: Statement, batch: Batch, ctx: Context, project: Project) -> str:
-    if stmt.expr is None and stmt.error is None:
+    fresh = stmt.expr is None and stmt.error is None
+    if stmt.__dict__.pop("parsed_for_conversion", False):
+        fresh = True  # parsed by this run's catalog pass exactly as below, and held by no one else
+    elif fresh:
         _strip_edge_comments(stmt)
         parse_statement(stmt, batch.text)
     if stmt.expr is None:
         raise Unconvertible("TS0001", f"T-SQL the parser could not read: {stmt.error}")
-    tree = stmt.expr.copy()
+    if fresh:
+        # parsed for this conversion only: the rules may change it in place (no copy, which
+        # costs as much as a second parse); a later reader of the statement parses it again
+        tree, stmt.expr = stmt.expr, None
+    else:
+        tree = stmt.expr.copy()
     if isinstance(tree, exp.Command):
         raise Unconvertible("TS0001", f"statement not understood: {tree.sql(dialect='tsql')[:60]}")
     check_root(tree, allow_execute=True, kinds=False)
     tree = project.get_engine().apply(tree, ctx)
-    return render(tree)
+    return render(tree, copy=False)
 
 
 # What a converted statement may be at its root. Anything else (a bare word parsed as a column,
@@ -394,9 +428,11 @@ def check_root(tree: exp.Expression, allow_execute: bool = False, kinds: bool = 
     raise Unconvertible("TS0004", f"not a statement Oracle has: {first}")
 
 
-def render(tree: exp.Expression) -> str:
+def render(tree: exp.Expression, copy: bool = True) -> str:
+    """Oracle text of a converted tree plus its terminator. ``copy=False``: the caller hands
+    the tree over (the generator may change it while printing; it is not used again)."""
     check_root(tree)
-    sql = generate(tree)
+    sql = generate(tree, copy=copy)
     if tree.meta.get("plsql"):
         return sql.rstrip().rstrip(";") + ";\n/"
     return sql.rstrip().rstrip(";") + ";"

@@ -12,16 +12,15 @@ import os
 import re
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
 from migrator import __version__
 from migrator.catalog import Catalog
 from migrator.config import Config
-from migrator.convert import FAILED, FileResult, Project, convert_source
+from migrator.convert import FAILED, FileResult, Project, convert_source, convert_units
 from migrator.names import NameMap
-from migrator.source import DecodeError, SourceFile
+from migrator.source import DecodeError, SourceFile, split_batches
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # about 5 minutes of conversion on one core; split larger scripts
 
@@ -112,6 +111,9 @@ class Cache:
         except (OSError, ValueError):
             return None
 
+    def has(self, kind: str, key: str) -> bool:
+        return bool(self.dir) and os.path.exists(self._path(kind, key))
+
     def put(self, kind: str, key: str, value) -> None:
         if not self.dir:
             return
@@ -149,26 +151,38 @@ def atomic_write(path: str, text: str) -> None:
 _DECLARES = re.compile(r"\b(?:CREATE|ALTER|sp_addtype)\b", re.I)  # statements catalog_of reads
 
 
-def catalog_of(src: SourceFile) -> Catalog:
-    """Catalog facts of one file: parse only the DDL that declares things."""
+def catalog_of(src: SourceFile, keep: SegmentStore | None = None) -> Catalog:
+    """Catalog facts of one file: parse only the DDL that declares things.
+
+    ``keep`` (one run's segment store, see ``convert_tree``) receives each batch's nodes with
+    the statements parsed exactly as conversion parses them, so conversion does not tokenize,
+    segment and parse them a second time."""
+    from migrator.convert import _strip_edge_comments
     from migrator.frontend.nodes import Routine, Statement
     from migrator.frontend.segment import iter_segments, parse_statement
-    from migrator.source import split_batches
 
     cat = Catalog()
     for batch in split_batches(src.text):
         if not _DECLARES.search(batch.text):  # nothing to learn: skip tokenizing it twice
             continue
-        for node in iter_segments(src, batch):
+        nodes = iter_segments(src, batch)
+        kept = keep is not None and isinstance(nodes, list) and _keep_room(keep, len(batch.text))
+        if kept:
+            keep[(src.path, batch.offset)] = (batch.text, nodes)
+        for node in nodes:
             if isinstance(node, Statement) and (node.keyword in {"CREATE", "ALTER"} or (
                     node.keyword in {"EXEC", "EXECUTE"} and "sp_addtype" in node.text.lower())):
+                _strip_edge_comments(node)  # as conversion does: comments around it are gap text
                 parse_statement(node, batch.text)
                 if node.expr is not None:
                     try:
                         cat.add_statement(node.expr)
                     except Exception:  # noqa: BLE001 - a catalog gap only costs type knowledge
                         pass
-                node.expr, node.error = None, None  # conversion re-parses with clean comments
+                if kept:
+                    node.parsed_for_conversion = True  # convert_statement owns node.expr: no copy
+                else:
+                    node.expr, node.error = None, None
                 if node.keyword == "CREATE" and "#" in node.text[:200]:  # CREATE TABLE #t in a script (TS0670)
                     from migrator.plsql.temp_tables import catalog_temp_tables
 
@@ -206,6 +220,23 @@ def _routine_facts(node, batch) -> dict:
     return {"params": [{"name": p.name, "output": p.output} for p in h.params], "status": status, **tvf}
 
 
+KEEP_CHARS = 4 * 1024 * 1024  # batch text whose nodes a run keeps from catalog to conversion (~75 bytes a char)
+
+
+class SegmentStore(dict):
+    """(path, batch offset) -> (batch text, nodes): one run's catalog pass hands its work to
+    conversion (in this process, and in workers forked from it). Bounded by ``KEEP_CHARS``."""
+
+    chars = 0
+
+
+def _keep_room(keep: SegmentStore, size: int) -> bool:
+    if keep.chars + size > KEEP_CHARS:
+        return False
+    keep.chars += size
+    return True
+
+
 def _file_key(data: bytes, *parts: str) -> str:
     h = hashlib.sha256(data)
     for p in parts:
@@ -214,44 +245,219 @@ def _file_key(data: bytes, *parts: str) -> str:
 
 
 # --- workers ------------------------------------------------------------------------
-
-_WORKER: dict = {}
-
-
-def _init_worker(catalog_dict: dict, names_state: dict, config: Config) -> None:
-    cat = Catalog.from_dict(catalog_dict)
-    nm = NameMap(names_state["overrides"], names_state["schema_map"])
-    nm.map, nm.sources = names_state["map"], names_state["sources"]
-    _WORKER["project"] = Project(cat, nm, config)
+#
+# A run with several jobs starts its own worker processes and uses them twice: first for
+# the catalog pass (each worker keeps the nodes it segmented and parsed), then, once the
+# parent has merged the catalog and built the name map, for conversion, where each file
+# goes preferably to the worker that already holds its nodes (an idle worker takes work
+# from another's queue rather than wait). So the catalog pass runs in parallel too, and no
+# file is tokenized or its DDL parsed twice.
 
 
-def _convert_worker(job: tuple[str, bytes]) -> FileResult:
-    rel, data = job
-    return safe_convert(rel, data, _WORKER["project"])
+def _worker_main(conn, config: Config) -> None:
+    """One worker: answers ("catalog", id, rel, data), ("convert", id, rel, data) and
+    ("part", id, rel, data, first batch, end batch), takes ("project", catalog, names), until
+    ("stop",) or the parent goes away."""
+    import gc
+
+    gc.freeze()  # what a forked worker inherited lives as long as it does: no collection walks it
+    store = SegmentStore()
+    project = None
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg[0] == "stop":
+            return
+        try:
+            if msg[0] == "project":
+                project = Project(Catalog.from_dict(msg[1]), _names_from_state(msg[2]), config, segments=store)
+            elif msg[0] == "catalog":
+                conn.send(("catalog", msg[1], catalog_of(SourceFile.from_bytes(msg[2], msg[3]), store).to_dict()))
+            elif msg[0] == "convert":
+                conn.send(("convert", msg[1], safe_convert(msg[2], msg[3], project)))
+            elif msg[0] == "part":
+                conn.send(("part", msg[1], _safe_units(msg[2], msg[3], project, msg[4], msg[5])))
+        except Exception:  # noqa: BLE001 - the parent does this job itself
+            try:
+                conn.send(("failed", msg[1] if len(msg) > 1 else None, None))
+            except (OSError, ValueError):
+                return
+
+
+class _Pool:
+    """Worker processes with one pipe each; ``run`` hands out jobs, at most ``DEPTH`` in
+    flight per worker, a worker's own jobs first (largest first), then unowned ones, then
+    the smallest job left in the longest other queue. Catalog jobs are shared out by size
+    up front (so each worker then owns about as much to convert); a conversion job is owned
+    by the worker that did its catalog pass (parts of a split file are not owned)."""
+
+    DEPTH = 1  # a second job in flight can deadlock: both ends blocked sending a large message
+
+    def __init__(self, n: int, config: Config):
+        import multiprocessing
+
+        from migrator.rulebook import unit_rules
+
+        unit_rules()  # import the rule modules once here: forked workers inherit them
+        mp = multiprocessing.get_context()
+        self.conns, self.procs = [], []
+        for _ in range(n):
+            parent, child = mp.Pipe()
+            proc = mp.Process(target=_worker_main, args=(child, config), daemon=True)
+            proc.start()
+            child.close()
+            self.conns.append(parent)
+            self.procs.append(proc)
+        self.alive = [True] * n
+        self.owner: dict[str, int] = {}  # rel -> worker that segmented and parsed it
+
+    def broadcast(self, msg) -> None:
+        for i, conn in enumerate(self.conns):
+            if self.alive[i]:
+                try:
+                    conn.send(msg)
+                except (OSError, ValueError):
+                    self.alive[i] = False
+
+    def run(self, jobs: list[tuple[str, str | None, int, tuple]], on_result: Callable[[str, object], None]) -> None:
+        """Jobs are (id, owning file or None, size, message); ``on_result(id, value)`` for each
+        answer. Jobs of a worker that fails or dies are not answered: the caller does what is
+        left itself. A "catalog" message makes the worker that gets it the file's owner."""
+        from collections import deque
+        from multiprocessing.connection import wait
+
+        n = len(self.conns)
+        own = [deque() for _ in range(n)]
+        shared = deque()
+        load = [0] * n
+        for job in sorted(jobs, key=lambda j: -j[2]):
+            if job[3][0] == "catalog":  # balanced by size up front: conversion later follows ownership
+                w = min((i for i in range(n) if self.alive[i]), key=load.__getitem__, default=None)
+                if w is not None:
+                    load[w] += job[2]
+            else:
+                w = self.owner.get(job[1]) if job[1] is not None else None
+            (own[w] if w is not None and self.alive[w] else shared).append(job)
+        flight: list[list[str]] = [[] for _ in range(n)]
+
+        def next_job(w: int):
+            if own[w]:
+                return own[w].popleft()
+            if shared:
+                return shared.popleft()
+            longest = max((i for i in range(n) if own[i]), key=lambda i: len(own[i]), default=None)
+            return own[longest].pop() if longest is not None else None
+
+        def feed(w: int) -> None:
+            while self.alive[w] and len(flight[w]) < self.DEPTH:
+                job = next_job(w)
+                if job is None:
+                    return
+                try:
+                    self.conns[w].send(job[3])
+                except (OSError, ValueError):
+                    self.alive[w] = False
+                    return
+                flight[w].append(job[0])
+                if job[3][0] == "catalog":
+                    self.owner[job[1]] = w
+
+        for w in range(n):
+            feed(w)
+        while any(flight[w] for w in range(n) if self.alive[w]):
+            ready = wait([self.conns[w] for w in range(n) if self.alive[w] and flight[w]])
+            for conn in ready:
+                w = self.conns.index(conn)
+                try:
+                    answer, job_id, value = conn.recv()
+                except (EOFError, OSError):
+                    self.alive[w] = False  # died (out of memory?): its jobs stay undone
+                    shared.extend(own[w])
+                    own[w].clear()
+                    for i in range(n):
+                        if self.alive[i]:
+                            feed(i)
+                    continue
+                flight[w].remove(job_id)
+                if answer != "failed":
+                    on_result(job_id, value)
+                feed(w)
+
+    def close(self) -> None:
+        self.broadcast(("stop",))
+        for proc in self.procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.terminate()
+        for conn in self.conns:
+            conn.close()
+
+
+def _split(src: SourceFile, size: int, share: int) -> list[tuple[int, int, int]]:
+    """Batch ranges [a, b) and their characters, about ``share`` each, of a file larger than
+    ``share`` bytes; none for a smaller file or a single batch."""
+    if size <= share:
+        return []
+    batches = split_batches(src.text)
+    if len(batches) < 2:
+        return []
+    want = min(len(batches), -(-size // share))
+    total = sum(len(b.text) for b in batches) or 1
+    ranges, start, acc, done = [], 0, 0, 0
+    for i, b in enumerate(batches):
+        acc += len(b.text)
+        if acc * want >= total * (len(ranges) + 1) and i + 1 < len(batches):
+            ranges.append((start, i + 1, acc - done))
+            start, done = i + 1, acc
+    ranges.append((start, len(batches), acc - done))
+    return ranges if len(ranges) > 1 else []
+
+
+def _crash(e: Exception) -> str:
+    if isinstance(e, RecursionError):
+        return "nesting too deep to convert (Python recursion limit)"
+    import traceback
+
+    tb = traceback.extract_tb(e.__traceback__)[-1]
+    return f"internal error {type(e).__name__}: {str(e)[:200]} ({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})"
 
 
 def safe_convert(rel: str, data: bytes, project: Project) -> FileResult:
     """Convert one file; a crash (a bug, or input too deep for Python) fails this file only."""
     try:
         return convert_source(SourceFile.from_bytes(rel, data), project)
-    except RecursionError:
-        return FileResult(path=rel, error="nesting too deep to convert (Python recursion limit)")
     except Exception as e:  # noqa: BLE001 - one file's failure must not stop the run
-        import traceback
+        return FileResult(path=rel, error=_crash(e))
 
-        tb = traceback.extract_tb(e.__traceback__)[-1]
-        return FileResult(path=rel, error=f"internal error {type(e).__name__}: {str(e)[:200]} "
-                                          f"({tb.filename.rsplit('/', 1)[-1]}:{tb.lineno})")
+
+def _safe_units(rel: str, data: bytes, project: Project, a: int, b: int) -> tuple[str, object]:
+    """("ok", units) of batches [a, b) of one file, or ("error", message) as ``safe_convert``."""
+    try:
+        src = SourceFile.from_bytes(rel, data)
+        return "ok", convert_units(src, project, split_batches(src.text)[a:b])
+    except Exception as e:  # noqa: BLE001
+        return "error", _crash(e)
 
 
 def _names_state(nm: NameMap) -> dict:
     return {"overrides": nm.overrides, "schema_map": nm.schema_map, "map": nm.map, "sources": nm.sources}
 
 
+def _names_from_state(state: dict) -> NameMap:
+    nm = NameMap(state["overrides"], state["schema_map"])
+    nm.map, nm.sources = state["map"], state["sources"]
+    return nm
+
+
 # --- the run ------------------------------------------------------------------------
 
 def build_project(sources: list[SourceFile], config: Config, cache: Cache | None = None,
-                  raw: dict[str, bytes] | None = None) -> Project:
+                  raw: dict[str, bytes] | None = None, keep: SegmentStore | None = None,
+                  parts: dict[str, dict] | None = None) -> Project:
+    """The project context: catalog (``parts``: file catalogs workers already computed, as
+    dicts; ``keep``: where this process keeps what its catalog pass parsed) and name map."""
     catalog = Catalog()
     for path in config.schema_files:
         for rel, full in discover(path):
@@ -264,8 +470,12 @@ def build_project(sources: list[SourceFile], config: Config, cache: Cache | None
         hit = cache.get("catalog", key) if key else None
         if hit is not None:
             part = Catalog.from_dict(hit)
+        elif parts and src.path in parts:
+            part = Catalog.from_dict(parts[src.path])
+            if key:
+                cache.put("catalog", key, parts[src.path])
         else:
-            part = catalog_of(src)
+            part = catalog_of(src, keep)
             if key:
                 cache.put("catalog", key, part.to_dict())
         catalog.merge(part)
@@ -275,7 +485,7 @@ def build_project(sources: list[SourceFile], config: Config, cache: Cache | None
             overrides = {**json.load(fh).get("identifiers", {}), **overrides}
     schema_map = {k: (v or None) for k, v in config.schema_map.items()}
     names = NameMap.build(catalog.names, overrides, schema_map)
-    return Project(catalog, names, config)
+    return Project(catalog, names, config, segments=keep)
 
 
 def convert_tree(input_path: str, output_dir: str, config: Config, jobs: int | None = None,
@@ -297,40 +507,56 @@ def convert_tree(input_path: str, output_dir: str, config: Config, jobs: int | N
         raw[rel] = data
         newlines[rel] = src.newline
         run.lines += src.text.count("\n") + 1
-    project = build_project(sources, config, cache, raw)
-    run.catalog, run.names = project.catalog, project.names
-    context_key = "|".join([code_hash(), config.fingerprint(), project.catalog.fingerprint(),
-                            project.names.fingerprint()])
-    results: dict[str, FileResult] = dict(failed)
-    todo: list[tuple[str, bytes, str]] = []
-    for src in sources:
-        key = _file_key(raw[src.path], context_key)
-        hit = cache.get("convert", key)
-        if hit is not None:
-            results[src.path] = _result_from_dict(hit, src.path)  # same bytes may sit at several paths
-            run.cache_hits += 1
-        else:
-            todo.append((src.path, raw[src.path], key))
-    done = len(results)
-    total = len(files)
-    if progress:
-        progress(done, total)
     jobs = max(1, jobs or os.cpu_count() or 1)
-
-    def finish(rel: str, key: str, res: FileResult) -> None:
-        nonlocal done
-        results[rel] = res
-        if not res.error:  # failures are retried next run (they may be environmental)
-            cache.put("convert", key, _result_to_dict(res))
-        done += 1
+    pool: _Pool | None = None
+    try:
+        parts: dict[str, dict] = {}  # catalogs the workers computed
+        uncached = [src for src in sources
+                    if not cache.has("catalog", _file_key(raw[src.path], code_hash(), "catalog"))]
+        if jobs > 1 and len(uncached) >= 8:
+            pool = _Pool(min(jobs, len(uncached)), config)
+            pool.run([(src.path, src.path, len(raw[src.path]), ("catalog", src.path, src.path, raw[src.path]))
+                      for src in uncached], parts.__setitem__)
+        project = build_project(sources, config, cache, raw, keep=None if pool else SegmentStore(), parts=parts)
+        run.catalog, run.names = project.catalog, project.names
+        context_key = "|".join([code_hash(), config.fingerprint(), project.catalog.fingerprint(),
+                                project.names.fingerprint()])
+        results: dict[str, FileResult] = dict(failed)
+        todo: list[tuple[str, bytes, str]] = []
+        for src in sources:
+            key = _file_key(raw[src.path], context_key)
+            hit = cache.get("convert", key)
+            if hit is not None:
+                results[src.path] = _result_from_dict(hit, src.path)  # same bytes may sit at several paths
+                run.cache_hits += 1
+            else:
+                todo.append((src.path, raw[src.path], key))
+        done = len(results)
+        total = len(files)
         if progress:
             progress(done, total)
 
-    if jobs > 1 and len(todo) >= 8:
-        _convert_parallel(todo, project, config, jobs, finish)
-    for rel, data, key in todo:
-        if rel not in results:  # serial run, or what a broken worker pool left
-            finish(rel, key, safe_convert(rel, data, project))
+        def finish(rel: str, key: str, res: FileResult) -> None:
+            nonlocal done
+            results[rel] = res
+            if not res.error:  # failures are retried next run (they may be environmental)
+                cache.put("convert", key, _result_to_dict(res))
+            done += 1
+            if progress:
+                progress(done, total)
+
+        if jobs > 1 and len(todo) >= 8:
+            if pool is None:
+                pool = _Pool(min(jobs, len(todo)), config)
+            pool.broadcast(("project", project.catalog.to_dict(), _names_state(project.names)))
+            _convert_in_pool(pool, todo, {src.path: src for src in sources}, finish)
+        for rel, data, key in todo:
+            if rel not in results:  # serial run, or what a failed worker left
+                finish(rel, key, safe_convert(rel, data, project))
+        project.segments = None  # what conversion did not take (cached files) is garbage now
+    finally:
+        if pool is not None:
+            pool.close()
     run.files = [results[rel] for rel, _ in files]
     for res in run.files:
         dest = os.path.join(output_dir, res.path)
@@ -368,22 +594,39 @@ def write_setup(files: list[FileResult], output_dir: str) -> None:
     _write_if_changed(dest, head + "\n" + body + "\n")
 
 
-def _convert_parallel(todo: list[tuple[str, bytes, str]], project: Project, config: Config, jobs: int,
-                      finish: Callable[[str, str, FileResult], None]) -> None:
-    """Largest files first, so one big file does not finish alone at the end."""
-    from concurrent.futures import as_completed
-    from concurrent.futures.process import BrokenProcessPool
+def _convert_in_pool(pool: _Pool, todo: list[tuple[str, bytes, str]], sources: dict[str, SourceFile],
+                     finish: Callable[[str, str, FileResult], None]) -> None:
+    """Whole files, and a file much larger than its share of the work in ranges of batches
+    (converted in several workers, joined here as one process would have)."""
+    from migrator.convert import assemble
 
-    order = sorted(todo, key=lambda job: -len(job[1]))
-    try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_init_worker,
-                                 initargs=(project.catalog.to_dict(), _names_state(project.names), config)) as pool:
-            futures = {pool.submit(_convert_worker, (rel, data)): (rel, key) for rel, data, key in order}
-            for fut in as_completed(futures):
-                rel, key = futures[fut]
-                finish(rel, key, fut.result())
-    except BrokenProcessPool:
-        pass  # a worker died (out of memory?): the caller converts the rest in this process
+    share = max(1, sum(len(data) for _rel, data, _key in todo) // (2 * len(pool.conns)))
+    keys = {rel: key for rel, _data, key in todo}
+    jobs, pieces = [], {}
+    for rel, data, _key in todo:
+        ranges = _split(sources[rel], len(data), share)
+        if not ranges:
+            jobs.append((rel, rel, len(data), ("convert", rel, rel, data)))
+            continue
+        pieces[rel] = [None] * len(ranges)
+        for i, (a, b, size) in enumerate(ranges):
+            job_id = f"{rel}\0{i}"
+            jobs.append((job_id, None, size, ("part", job_id, rel, data, a, b)))
+
+    def on_result(job_id: str, value) -> None:
+        if "\0" not in job_id:
+            finish(job_id, keys[job_id], value)
+            return
+        rel, i = job_id.rsplit("\0", 1)
+        got = pieces[rel]
+        got[int(i)] = value
+        if all(p is not None for p in got):
+            error = next((v for k, v in got if k == "error"), None)
+            res = FileResult(path=rel, error=error) if error else \
+                assemble(sources[rel], [u for _k, units in got for u in units])
+            finish(rel, keys[rel], res)
+
+    pool.run(jobs, on_result)
 
 
 def _inputs(input_path: str, output_dir: str) -> list[tuple[str, str]]:

@@ -189,6 +189,9 @@ class Engine:
         self.names_pre = [(n, f, r) for n, f, r, o in named if o == "pre"]
         self.names_pass = [(n, f, r) for n, f, r, o in named if o != "pre"]
         self._cache: dict[tuple[type, str], list] = {}
+        # per pass: class -> (pre fns, post fns), filled on first sight of a class
+        self._tables: dict[str, dict[type, tuple[tuple, tuple]]] = {"main": {}, "names": {}}
+        self._lists = {"main": (self.pre, self.post), "names": (self.names_pre, self.names_pass)}
 
     def _for(self, cls: type, which: str, table) -> list:
         key = (cls, which)
@@ -198,45 +201,66 @@ class Engine:
             self._cache[key] = hit
         return hit
 
+    def _fns(self, cls: type, tag: str) -> tuple[tuple, tuple]:
+        pre, post = self._lists[tag]
+        fns = (tuple(fn for fn, _r in self._for(cls, tag + "pre", pre)),
+               tuple(fn for fn, _r in self._for(cls, tag + "post", post)))
+        self._tables[tag][cls] = fns
+        return fns
+
     def apply(self, tree: exp.Expression, ctx: Context) -> exp.Expression:
         tree = self._visit(tree, ctx, self.pre, self.post, "main")
         if self.names_pass or self.names_pre:
             tree = self._visit(tree, ctx, self.names_pre, self.names_pass, "names")
         return tree
 
-    def _visit(self, node: exp.Expression, ctx: Context, pre, post, tag: str) -> exp.Expression:
-        for fn, _r in self._for(type(node), tag + "pre", pre):
-            new = fn(node, ctx)
-            if new is not node:
-                return self._visit(new, ctx, pre, post, tag) if type(new) is not type(node) else \
-                    self._children(new, ctx, pre, post, tag)
-        return self._children(node, ctx, pre, post, tag)
+    # The traversal is the hot loop of every conversion: one recursive closure per pass, with
+    # the per-class transform lists looked up once per node.
+    # Semantics: a node's pre transforms run in rule order until one returns a different node
+    # (a node of another class is visited afresh; one of the same class has its children
+    # visited); then the children, left to right, replaced in place when a transform returns a
+    # new node; then every post transform in rule order, each on the previous one's result.
+    def _visit(self, root: exp.Expression, ctx: Context, pre, post, tag: str) -> exp.Expression:
+        table = self._tables[tag]
+        fns_for = self._fns
+        Expression = exp.Expression
 
-    def _children(self, node, ctx, pre, post, tag):
-        for key, value in list(node.args.items()):
-            if isinstance(value, exp.Expression):
-                new = self._visit(value, ctx, pre, post, tag)
-                if new is not value:
-                    node.set(key, new)
-            elif isinstance(value, list):
-                changed = False
-                out = []
-                for v in value:
-                    if isinstance(v, exp.Expression):
-                        nv = self._visit(v, ctx, pre, post, tag)
-                        changed |= nv is not v
-                        out.append(nv)
-                    else:
-                        out.append(v)
-                if changed:
-                    node.set(key, out)
-        for fn, _r in self._for(type(node), tag + "post", post):
-            new = fn(node, ctx)
-            if new is not node:
-                node = new
-                if not isinstance(node, exp.Expression):
+        def visit(node):
+            fns = table.get(type(node)) or fns_for(type(node), tag)
+            for fn in fns[0]:
+                new = fn(node, ctx)
+                if new is not node:
+                    if type(new) is not type(node):
+                        return visit(new)
+                    node = new
                     break
-        return node
+            for key, value in list(node.args.items()):
+                if isinstance(value, Expression):
+                    new = visit(value)
+                    if new is not value:
+                        node.set(key, new)
+                elif type(value) is list and value:
+                    changed = False
+                    out = []
+                    for v in value:
+                        if isinstance(v, Expression):
+                            nv = visit(v)
+                            if nv is not v:
+                                changed = True
+                            out.append(nv)
+                        else:
+                            out.append(v)
+                    if changed:
+                        node.set(key, out)
+            for fn in fns[1]:
+                new = fn(node, ctx)
+                if new is not node:
+                    node = new
+                    if not isinstance(node, Expression):
+                        break
+            return node
+
+        return visit(root)
 
 
 # --- unit rules: transforms of front-end nodes (procedural idioms) ------------------------

@@ -35,10 +35,13 @@ class OracleTarget(Oracle):
 TARGET = OracleTarget()
 
 
-def generate(tree: exp.Expression, pretty: bool = True) -> str:
+def generate(tree: exp.Expression, pretty: bool = True, copy: bool = True) -> str:
+    """Oracle text of a converted tree (after the guard). ``copy=False`` when the caller will
+    not use the tree again: sqlglot's generator may change a tree while printing it, and its
+    defensive copy costs about a tenth of a conversion."""
     guard(tree)
     gen = TARGET.generator(pretty=pretty, unsupported_level=ErrorLevel.IGNORE, comments=True, indent=2)
-    sql = gen.generate(tree)
+    sql = gen.generate(tree, copy=copy)
     if gen.unsupported_messages:
         raise Unconvertible("TS0901", "no Oracle form for: " + "; ".join(dict.fromkeys(gen.unsupported_messages)))
     return sql
@@ -51,27 +54,91 @@ FORBIDDEN = functions.FORBIDDEN
 
 
 def guard(tree: exp.Expression) -> None:
-    for node in tree.walk():
-        bad = _bad(node)
+    """Refuse the first bad node in breadth-first order (``tree.walk()``'s order, unrolled:
+    the guard sees every node of every statement, so the walk is kept cheap)."""
+    Expression = exp.Expression
+    bad_function = functions.bad_function
+    order = [tree]
+    i = 0
+    while i < len(order):
+        node = order[i]
+        i += 1
+        bad = bad_function(node)
+        if not bad:
+            check = _CHECKS.get(type(node))
+            if check is None:
+                check = _CHECKS[type(node)] = _check_for(type(node))
+            if check is not _no_check:
+                bad = check(node)
         if bad:
             raise Unconvertible("TS0900", f"no Oracle 19c form for {bad}")
+        for vs in node.args.values():
+            if isinstance(vs, list):
+                for v in vs:
+                    if isinstance(v, Expression):
+                        order.append(v)
+            elif isinstance(vs, Expression):
+                order.append(vs)
 
 
 def _bad(node: exp.Expression) -> str | None:
+    """Why the guard refuses this node, or None."""
     what = functions.bad_function(node)
     if what:
         return what
-    if isinstance(node, exp.Anonymous):
-        name = node.name.upper()
-        if name not in functions.ORACLE_FUNCTIONS and not node.meta.get("oracle_ok"):
-            return f"function {node.name}()"
-    if isinstance(node, exp.DataType) and not isinstance(node, OracleType):
-        parent = node.parent
-        if not node.meta.get("oracle_ok") and not (parent is not None and isinstance(parent, exp.DataType)):
-            return f"type {node.sql(dialect='tsql')}"
+    return _check_for(type(node))(node)
+
+
+def _no_check(node: exp.Expression) -> None:
+    return None
+
+
+def _anonymous(node: exp.Anonymous) -> str | None:
+    name = node.name.upper()
+    if name not in functions.ORACLE_FUNCTIONS and not node.meta.get("oracle_ok"):
+        return f"function {node.name}()"
+    return None
+
+
+def _data_type(node: exp.DataType) -> str | None:
+    if isinstance(node, OracleType):
+        return None
+    parent = node.parent
+    if not node.meta.get("oracle_ok") and not (parent is not None and isinstance(parent, exp.DataType)):
+        return f"type {node.sql(dialect='tsql')}"
+    return None
+
+
+def _variable(node: exp.Expression) -> str | None:
     if isinstance(node, exp.Parameter) or (isinstance(node, exp.Var) and node.name.startswith("@")):
         return f"variable {node.sql(dialect='tsql')}"
-    if isinstance(node, exp.Identifier) and (node.name.startswith("#") or node.args.get("temporary")
-                                             or node.args.get("global_")):
+    return None
+
+
+def _identifier(node: exp.Identifier) -> str | None:
+    if node.name.startswith("#") or node.args.get("temporary") or node.args.get("global_"):
         return f"temporary table #{node.name}"
     return None
+
+
+_CHECKS: dict[type, object] = {}
+
+
+def _check_for(cls: type):
+    """The guard's own checks (besides ``functions.bad_function``) that apply to a node class."""
+    checks = [fn for base, fn in ((exp.Anonymous, _anonymous), (exp.DataType, _data_type),
+                                  ((exp.Parameter, exp.Var), _variable), (exp.Identifier, _identifier))
+              if issubclass(cls, base)]
+    if not checks:
+        return _no_check
+    if len(checks) == 1:
+        return checks[0]
+
+    def all_checks(node):
+        for fn in checks:
+            bad = fn(node)
+            if bad:
+                return bad
+        return None
+
+    return all_checks
