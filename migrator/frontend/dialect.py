@@ -67,7 +67,32 @@ logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
 def tokenize(text: str):
-    return DIALECT.tokenize(text)
+    return _money_literals(DIALECT.tokenize(text))
+
+
+def _money_literals(tokens: list) -> list:
+    """T-SQL money constants ``$20.00`` / ``$8000`` are numbers (an identifier cannot start with
+    ``$``); sqlglot reads ``$20`` as a name, which would then be mapped like a column."""
+    import re
+
+    from sqlglot.tokens import Token
+
+    if not any(t.text.startswith("$") for t in tokens):
+        return tokens
+    out, i, n = [], 0, len(tokens)
+    while i < n:
+        t = tokens[i]
+        if t.token_type == TokenType.VAR and re.fullmatch(r"\$\d+", t.text):
+            text, end = t.text[1:], t.end
+            if i + 2 < n and tokens[i + 1].token_type == TokenType.DOT and tokens[i + 1].start == t.end + 1 \
+                    and tokens[i + 2].token_type == TokenType.NUMBER and tokens[i + 2].start == t.end + 2:
+                text, end = f"{text}.{tokens[i + 2].text}", tokens[i + 2].end
+                i += 2
+            out.append(Token(TokenType.NUMBER, text, t.line, t.col, t.start, end, t.comments))
+        else:
+            out.append(t)
+        i += 1
+    return out
 
 
 def parse_tokens(tokens, sql: str) -> list[exp.Expression | None]:
