@@ -417,6 +417,8 @@ def check_root(tree: exp.Expression, allow_execute: bool = False, kinds: bool = 
             verb = type(tree).__name__.upper()
             raise Unconvertible("TS0004", f"{verb} {kind}: a SQL Server object kind Oracle does not have (or that "
                                           "means something else there); create its Oracle counterpart by hand")
+    if isinstance(tree, exp.Update) and not tree.expressions:
+        raise Unconvertible("TS0004", "UPDATE without SET: not a statement Oracle has")
     if isinstance(tree, STATEMENT_ROOTS):
         return
     if allow_execute and isinstance(tree, exp.Execute):
