@@ -26,7 +26,7 @@ from migrator.convert import (FAILED, MARKED, FileResult, Project, UnitResult, _
                               assemble, convert_node)
 from migrator.names import NameMap
 from migrator.rulebook import INFO, NOTE, TODO, Event
-from migrator.source import DecodeError, SourceFile, split_batches
+from migrator.source import DecodeError, SourceFile, Span, split_batches
 
 from lsp.settings import Settings
 
@@ -222,6 +222,10 @@ def _shift(unit: UnitResult, span) -> UnitResult:
 _LINE_REF = re.compile(r"\bline \d")
 
 
+def _line_bound(unit: UnitResult) -> bool:
+    return bool(_LINE_REF.search(unit.oracle) or any(_LINE_REF.search(e.message) for e in unit.events))
+
+
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
@@ -310,8 +314,30 @@ class Workspace:
             except Exception:  # noqa: BLE001
                 pass
 
-    def _set_part(self, path: str, part: Catalog, disk: bool = False) -> None:
-        fp = part.fingerprint()
+    def catalog_part(self, src: SourceFile) -> tuple[str, Catalog]:
+        """(fingerprint, catalog facts) of one document, batch by batch: an unchanged batch is
+        not parsed again. (Facts merge first-wins across batches, as across files.)"""
+        from migrator.pipeline import _DECLARES, catalog_of
+
+        part, fps = Catalog(), []
+        for batch in split_batches(src.text):
+            if not _DECLARES.search(batch.text):
+                continue
+            key = ("catalog", src.path, _digest(batch.text))
+            hit = self.cache.get(key)
+            if hit is None:
+                try:
+                    facts = catalog_of(SourceFile(src.path, batch.text, src.encoding))
+                except Exception:  # noqa: BLE001 - a catalog gap only costs type knowledge
+                    facts = Catalog()
+                hit = (facts.fingerprint(), facts)
+                self.cache.put(key, hit)
+            fps.append(hit[0])
+            part.merge(hit[1])
+        return _digest("|".join(fps)), part
+
+    def _set_part(self, path: str, part: Catalog, disk: bool = False, fp: str | None = None) -> None:
+        fp = fp or part.fingerprint()
         old = self.parts.get(path)
         if disk:
             self.disk.add(path)
@@ -393,11 +419,8 @@ class Workspace:
         except DecodeError as e:
             return Analysis(uri, version, "tsql", doc, [Diag((0, 0), (0, 0), SEV_ERROR, "TS0001",
                                                              f"cannot read this text: {e}", "migrate")])
-        try:
-            part = catalog_of(src)
-        except Exception:  # noqa: BLE001 - a catalog gap only costs type knowledge
-            part = Catalog()
-        self._set_part(path, part)
+        fp, part = self.catalog_part(src)
+        self._set_part(path, part, fp=fp)
         project = self.get_project()
         result, reused, converted = self.convert(src, project)
         a = Analysis(uri, version, "tsql", doc, self.tsql_diagnostics(result, doc), result, src)
@@ -405,39 +428,63 @@ class Workspace:
         return a
 
     def convert(self, src: SourceFile, project: Project) -> tuple[FileResult, int, int]:
-        """``convert_source`` with a per-unit cache (same units, same output)."""
+        """``convert_source`` with a per-batch and a per-unit cache (same units, same output):
+        an unchanged GO batch is neither segmented nor converted again, an unchanged unit of a
+        changed batch is not converted again."""
+        done = []
+        reused = converted = 0
+        for batch in split_batches(src.text):
+            bcol = src.position(batch.offset)[1]
+            bkey = ("batch", _digest(batch.text), bcol, batch.repeat, self.context_key)
+            hit = self.cache.get(bkey + (0,)) or self.cache.get(bkey + (batch.line,))
+            if hit is not None:
+                offset0, line0, stored = hit
+                doff, dline = batch.offset - offset0, batch.line - line0
+                for start, end, unit in stored:
+                    sp = unit.span
+                    span = Span(sp.start + doff, sp.end + doff, sp.line + dline, sp.col, sp.end_line + dline,
+                                sp.end_col)
+                    done.append((start + doff, end + doff, _shift(unit, span)))
+                reused += len(stored)
+                continue
+            units, n_reused, n_converted = self._convert_batch(src, batch, project)
+            reused += n_reused
+            converted += n_converted
+            where = batch.line if any(_line_bound(u) for _s, _e, u in units) else 0
+            self.cache.put(bkey + (where,), (batch.offset, batch.line, [(a, b, _shift(u, u.span)) for a, b, u in units]))
+            done.extend(units)
+        return assemble(src, done), reused, converted
+
+    def _convert_batch(self, src: SourceFile, batch, project: Project):
         from migrator.frontend.segment import iter_segments
         from migrator.convert import MARKED as _MARKED
 
         done = []
         reused = converted = 0
-        for batch in split_batches(src.text):
-            nodes = iter_segments(src, batch)
-            units = _group_script(nodes, project) if isinstance(nodes, list) else nodes
-            for node in units:
-                sp = node.span
-                key = (type(node).__name__, _digest(src.text[sp.start:sp.end]), sp.col, batch.repeat,
-                       self.context_key)
-                hit = self.cache.get(key + (0,)) or self.cache.get(key + (sp.line,))
-                if hit is not None:
-                    unit = _shift(hit, sp)
-                    reused += 1
-                else:
-                    unit = convert_node(node, batch, src, project)
-                    if batch.repeat > 1:  # as convert_units does
-                        unit.events.append(Event("TS0003", TODO, f"GO {batch.repeat}: the batch runs {batch.repeat} "
-                                                 "times in SQL Server; wrap it in a loop by hand", sp.line, sp.col))
-                        unit.status = _MARKED
-                        unit.oracle = f"-- MIGRATION TODO [TS0003]: this batch was followed by GO {batch.repeat} " \
-                                      f"(run {batch.repeat} times)\n" + unit.oracle
-                    # a unit whose text names its own T-SQL line ("MIGRATION TODO [..] line 9") is
-                    # only reused at that line
-                    where = sp.line if _LINE_REF.search(unit.oracle) or any(
-                        _LINE_REF.search(e.message) for e in unit.events) else 0
-                    self.cache.put(key + (where,), _shift(unit, sp))
-                    converted += 1
-                done.append((sp.start, sp.end, unit))
-        return assemble(src, done), reused, converted
+        nodes = iter_segments(src, batch)
+        units = _group_script(nodes, project) if isinstance(nodes, list) else nodes
+        for node in units:
+            sp = node.span
+            key = (type(node).__name__, _digest(src.text[sp.start:sp.end]), sp.col, batch.repeat,
+                   self.context_key)
+            hit = self.cache.get(key + (0,)) or self.cache.get(key + (sp.line,))
+            if hit is not None:
+                unit = _shift(hit, sp)
+                reused += 1
+            else:
+                unit = convert_node(node, batch, src, project)
+                if batch.repeat > 1:  # as convert_units does
+                    unit.events.append(Event("TS0003", TODO, f"GO {batch.repeat}: the batch runs {batch.repeat} "
+                                             "times in SQL Server; wrap it in a loop by hand", sp.line, sp.col))
+                    unit.status = _MARKED
+                    unit.oracle = f"-- MIGRATION TODO [TS0003]: this batch was followed by GO {batch.repeat} " \
+                                  f"(run {batch.repeat} times)\n" + unit.oracle
+                # a unit whose text names its own T-SQL line ("MIGRATION TODO [..] line 9") is
+                # only reused at that line
+                self.cache.put(key + (sp.line if _line_bound(unit) else 0,), _shift(unit, sp))
+                converted += 1
+            done.append((sp.start, sp.end, unit))
+        return done, reused, converted
 
     def tsql_diagnostics(self, result: FileResult, doc: Doc) -> list[Diag]:
         out: list[Diag] = []

@@ -33,6 +33,7 @@ _STRATEGIES = {"longString": "long_string", "guid": "guid", "identity": "identit
                "tempTables": "temp_tables"}
 _TOP = {"disableRules": "disable_rules", "schemaFiles": "schema_files"}
 VALIDATION = ("offline", "oracle", "none")
+CLIENT_ONLY = {"server", "interpreter", "languageIds", "trace"}  # the editor client's own settings
 
 
 @dataclass
@@ -81,6 +82,8 @@ def parse(raw, base: Config | None = None) -> Settings:
         elif key == "model":
             if isinstance(val, dict):
                 s.model_endpoint = val.get("endpoint") or None
+        elif key in CLIENT_ONLY:
+            continue
         elif key in _TOP or key in cfg_fields:
             _put(values, _TOP.get(key, key), val, cfg_fields, s.problems, key)
         else:

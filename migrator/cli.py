@@ -168,5 +168,19 @@ def list_rules(fmt) -> None:
         click.echo(f"{rid}  {r.name:<32} {r.summary}")
 
 
+@main.command("lsp")
+@click.option("--tcp", is_flag=True, help="Listen on TCP instead of stdio.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=2087, show_default=True)
+@click.option("--log-file", type=click.Path(dir_okay=False), default=None)
+def lsp_command(tcp, host, port, log_file) -> None:
+    """Run the language server (stdio by default; needs the 'editor' extra)."""
+    try:
+        from lsp.server import run  # lazy: the core never imports the language server
+    except ImportError as e:
+        raise click.UsageError(f"the language server needs pygls: pip install 'tsql2oracle-migrate[editor]' ({e})")
+    run(tcp=tcp, host=host, port=port, log_file=log_file)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -373,7 +373,21 @@ def _convert(node: Node, batch: Batch, ctx: Context, project: Project, src: Sour
     raise Unconvertible("TS0001", "unrecognised statement")
 
 
+SERVER_STATEMENTS = {
+    "BULK": "BULK INSERT: load the file with SQL*Loader or an external table",
+    "DBCC": "DBCC: SQL Server maintenance command; no Oracle counterpart",
+    "CHECKPOINT": "CHECKPOINT: SQL Server server command; no Oracle counterpart",
+    "KILL": "KILL: use ALTER SYSTEM KILL SESSION by hand",
+    "BACKUP": "BACKUP: use RMAN",
+    "RESTORE": "RESTORE: use RMAN",
+    "RECONFIGURE": "RECONFIGURE: SQL Server server configuration; no Oracle counterpart",
+    "SETUSER": "SETUSER: no Oracle counterpart",
+}
+
+
 def convert_statement(stmt: Statement, batch: Batch, ctx: Context, project: Project) -> str:
+    if stmt.keyword in SERVER_STATEMENTS:
+        raise Unconvertible("TS0004", SERVER_STATEMENTS[stmt.keyword])
     fresh = stmt.expr is None and stmt.error is None
     if stmt.__dict__.pop("parsed_for_conversion", False):
         fresh = True  # parsed by this run's catalog pass exactly as below, and held by no one else

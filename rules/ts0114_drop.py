@@ -134,5 +134,9 @@ def if_exists_drop(node, ctx, project):
     if _last(tree.args["tables"][0].name) not in names:
         return None
     tree.set("exists", True)
-    tree = project.get_engine().apply(tree, ctx)
+    locate, ctx.locate = ctx.locate, None  # positions in the re-tokenized DROP text are not batch offsets
+    try:
+        tree = project.get_engine().apply(tree, ctx)
+    finally:
+        ctx.locate = locate
     return render(tree)

@@ -219,6 +219,8 @@ class Segmenter:
         if k in {"INSERT", "UPDATE", "DELETE"}:
             if prev in {"THEN", "ON", "FOR", "OF"} or (first == "MERGE" and prev in {"THEN"}):
                 return True
+            if k == "INSERT" and prev == "BULK":  # BULK INSERT is one statement
+                return True
             if first == "WITH" and not st["main"]:
                 st["main"] = k
                 return True

@@ -8,8 +8,8 @@
 
 /** The shape of vscode.DocumentFilter (structural, so this module need not import vscode). */
 export interface DocumentFilter {
+  scheme: string;
   language?: string;
-  scheme?: string;
   pattern?: string;
 }
 
