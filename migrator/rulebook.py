@@ -157,6 +157,16 @@ class Context:
                     pass
         return self.span
 
+    def changed(self, rule: Rule, node) -> None:
+        """A transform replaced ``node``: an information event, unless the rule reported one there."""
+        span = self.node_span(node)
+        line, col = (span.line, span.col) if span is not None else (None, None)
+        for e in self.events:
+            if e.rule == rule.id and e.line == line and e.col == col:
+                return
+        end_line, end_col = (span.end_line, span.end_col) if span is not None else (None, None)
+        self.events.append(Event(rule.id, INFO, rule.summary, line, col, end_line, end_col))
+
     def fixed(self, rule, node, message: str) -> None:
         self._event(rule, INFO, node, message)
 
@@ -203,8 +213,7 @@ class Engine:
 
     def _fns(self, cls: type, tag: str) -> tuple[tuple, tuple]:
         pre, post = self._lists[tag]
-        fns = (tuple(fn for fn, _r in self._for(cls, tag + "pre", pre)),
-               tuple(fn for fn, _r in self._for(cls, tag + "post", post)))
+        fns = (tuple(self._for(cls, tag + "pre", pre)), tuple(self._for(cls, tag + "post", post)))
         self._tables[tag][cls] = fns
         return fns
 
@@ -224,12 +233,15 @@ class Engine:
         table = self._tables[tag]
         fns_for = self._fns
         Expression = exp.Expression
+        track = getattr(ctx, "changed", None) if tag == "main" else None  # every change is reported (LSP: information)
 
         def visit(node):
             fns = table.get(type(node)) or fns_for(type(node), tag)
-            for fn in fns[0]:
+            for fn, rule in fns[0]:
                 new = fn(node, ctx)
                 if new is not node:
+                    if track:
+                        track(rule, node)
                     if type(new) is not type(node):
                         return visit(new)
                     node = new
@@ -252,9 +264,11 @@ class Engine:
                             out.append(v)
                     if changed:
                         node.set(key, out)
-            for fn in fns[1]:
+            for fn, rule in fns[1]:
                 new = fn(node, ctx)
                 if new is not node:
+                    if track:
+                        track(rule, node)
                     node = new
                     if not isinstance(node, Expression):
                         break

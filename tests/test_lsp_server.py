@@ -186,7 +186,7 @@ async def test_incremental_edit(client: LanguageClient, workspace):
     diags = await wait_diags(client, uri, 2)
     # the old statement moved two lines down: its diagnostic moved with it (from the cache)
     assert sorted((d.code, d.range.start.line, d.range.start.character) for d in diags) == \
-        [("TS0403", 0, 20), ("TS0403", 2, 7)]
+        [("TS0200", 0, 7), ("TS0403", 0, 20), ("TS0403", 2, 7)]
     # half-typed text never breaks the server
     client.text_document_did_change(t.DidChangeTextDocumentParams(
         text_document=t.VersionedTextDocumentIdentifier(uri=uri, version=3),
