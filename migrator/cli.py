@@ -128,8 +128,10 @@ def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache
 @click.option("--format", "fmt", type=click.Choice(["human", "json", "sarif", "junit", "github"]), default="human")
 @click.option("--output-file", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
 @click.option("--strict", is_flag=True, help="Unknown tables are errors (the scripts hold the whole schema).")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
+              help="Also write an HTML report (per unit, findings highlighted) to this file.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, help="Oracle connections (oracle mode).")
-def check(path, validate, fmt, output_file, strict, jobs) -> None:
+def check(path, validate, fmt, output_file, strict, html_file, jobs) -> None:
     """Check migrated Oracle scripts (a tree or files). Exit 0 clean, 1 findings, 2 error."""
     from migrator import formats
     from migrator.checking import check as run_check
@@ -143,6 +145,11 @@ def check(path, validate, fmt, output_file, strict, jobs) -> None:
     if not files:
         raise click.UsageError(f"no Oracle scripts under {path}")
     text = formats.render(fmt, findings, files, units=units)
+    if html_file:
+        from migrator.pipeline import atomic_write
+        from migrator.report_html import render_check
+
+        atomic_write(html_file, render_check(findings, files, path, title=os.path.basename(os.path.abspath(path))))
     if output_file:
         from migrator.pipeline import atomic_write
 

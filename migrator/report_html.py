@@ -52,7 +52,7 @@ def _highlight(text: str, error_lines: set[int] | None = None) -> str:
     return "\n".join(out)
 
 
-def render(run, report: dict, title: str, validation: dict | None = None) -> str:
+def render(run, report: dict, title: str, validation: dict | None = None, heading: str | None = None) -> str:
     """HTML text of the report for a RunResult and the JSON report built from it.
 
     ``validation``: optional {"errors": n, "by_file": {path: [finding dicts]}}; a finding's
@@ -80,8 +80,9 @@ def render(run, report: dict, title: str, validation: dict | None = None) -> str
                           "oracle_html": _highlight(u.oracle, lines),
                           "events": [e.to_dict() for e in u.events if e.severity != "info"] +
                                     [{"rule": v["code"], "severity": v.get("severity", "error"),
-                                      "message": f"{v['message']} (Oracle line {v.get('line')}, T-SQL line "
-                                                 f"{v.get('tsql_line')})", "line": v.get("tsql_line")}
+                                      "message": f"{v['message']} (Oracle line {v.get('line')}"
+                                                 + (f", T-SQL line {v['tsql_line']})" if v.get("tsql_line")
+                                                    else ")"), "line": v.get("tsql_line")}
                                      for v in mine]})
         files.append({"path": f.path, "status": f.status, "error": f.error, "units": units,
                       "open": f.status in (MARKED, FAILED) and len(run.files) <= 50})
@@ -95,4 +96,48 @@ def render(run, report: dict, title: str, validation: dict | None = None) -> str
         rules=[{"id": rid, "name": names.get(rid, {}).get("name", ""), **{k: c.get(k, 0) for k in
                                                                           ("info", "note", "todo", "error")}}
                for rid, c in sorted(s["by_rule"].items())],
-        files=files, validation=validation)
+        files=files, validation=validation, heading=heading)
+
+
+def render_check(findings: list[dict], files: list[str], root: str, title: str) -> str:
+    """HTML for `migrate check`: per file and unit the Oracle text with findings highlighted."""
+    import os as _os
+
+    from migrator.checking import script_files
+    from migrator.convert import FileResult, UnitResult
+    from migrator.source import Span
+    from migrator.validate.splitter import split
+
+    class _Run:  # the shape render() reads
+        pass
+
+    run = _Run()
+    run.files = []
+    by_file: dict[str, list[dict]] = {}
+    for f in findings:
+        by_file.setdefault(f["path"], []).append(f)
+    for rel, full in script_files(root):
+        with open(full, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+        res = FileResult(path=rel)
+        for i, u in enumerate(x for x in split(text) if x.kind != "sqlplus"):
+            line = text.count("\n", 0, u.start) + 1
+            end_line = line + u.text.count("\n")
+            mine = [f for f in by_file.get(rel, []) if line <= (f.get("line") or 0) <= end_line]
+            for f in mine:
+                f["unit_index"], f["unit_line"] = i, f["line"] - line + 1
+            status = FAILED if any(f["severity"] == "error" for f in mine) else CAVEATS if mine else CONVERTED
+            res.units.append(UnitResult(u.kind, u.title, Span(u.start, u.end, line, 1, end_line, 1), status,
+                                        [], u.text, ""))
+        run.files.append(res)
+    units = Counter(u.status for f in run.files for u in f.units)
+    codes = Counter(f["code"] for f in findings)
+    report = {"version": __import__("migrator").__version__, "rules": {},
+              "summary": {"units": {st: units.get(st, 0) for st in STATUSES},
+                          "files": {st: sum(1 for f in run.files if f.status == st) for st in STATUSES},
+                          "by_rule": {c: {"error": n} for c, n in codes.items()}, "lines": 0, "seconds": 0.0,
+                          "cache_hits": 0}}
+    errors = sum(1 for f in findings if f["severity"] == "error")
+    validation = {"errors": errors, "warnings": len(findings) - errors, "by_file": by_file}
+    return render(run, report, title=title or _os.path.basename(_os.path.abspath(root)), validation=validation,
+                  heading="Oracle script check")

@@ -78,3 +78,12 @@ def test_attach_to_run_maps_output_lines_to_units(tmp_path):
     assert v["errors"] == 1
     f = v["by_file"]["a.sql"][0]
     assert f["unit_index"] == 1 and f["unit_line"] == 3 and f["tsql_line"] == 5
+
+
+def test_check_html_report(tmp_path):
+    root = _tree(tmp_path)
+    html = tmp_path / "check.html"
+    assert run("check", str(root), "--html", str(html)).exit_code == 1
+    page = html.read_text()
+    assert "Oracle script check" in page and "PLS-00201" in page
+    assert '<span class="verr">  v := GETDATE();</span>' in page
