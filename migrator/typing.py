@@ -275,10 +275,23 @@ def _arith(a: str | None, b: str | None, op: type) -> str | None:
     return None
 
 
+_DEPTH = [0]
+
+
 def infer(node: exp.Expression | None, ctx=None) -> str | None:
     """The family of values ``node`` yields, or None when unknown."""
     if node is None:
         return None
+    if _DEPTH[0] > 40:  # a recursive CTE refers to itself: its type is not knowable this way
+        return None
+    _DEPTH[0] += 1
+    try:
+        return _infer(node, ctx)
+    finally:
+        _DEPTH[0] -= 1
+
+
+def _infer(node: exp.Expression, ctx=None) -> str | None:
     if node.meta.get("type_family"):
         return node.meta["type_family"]
     if isinstance(node, exp.Literal):
