@@ -169,7 +169,24 @@ def _cte(scope: exp.Expression, name: str) -> exp.Expression | None:
     return None
 
 
+_RESOLVING: set = set()
+
+
 def _query_column(query: exp.Expression, column: str, ctx, want: str):
+    """A derived table's or CTE's column, from its select expression. A column met again while
+    it is being resolved (a recursive CTE's own column) is unknown: without this guard the
+    recursion branches at every operator and never ends in practice."""
+    key = (id(query), column.casefold(), want)
+    if key in _RESOLVING:
+        return None
+    _RESOLVING.add(key)
+    try:
+        return _query_column_of(query, column, ctx, want)
+    finally:
+        _RESOLVING.discard(key)
+
+
+def _query_column_of(query: exp.Expression, column: str, ctx, want: str):
     q = query.this if isinstance(query, (exp.Subquery, exp.CTE)) else query
     while isinstance(q, exp.SetOperation):
         q = q.this
@@ -282,7 +299,7 @@ def infer(node: exp.Expression | None, ctx=None) -> str | None:
     """The family of values ``node`` yields, or None when unknown."""
     if node is None:
         return None
-    if _DEPTH[0] > 40:  # a recursive CTE refers to itself: its type is not knowable this way
+    if _DEPTH[0] > 25:  # a recursive CTE refers to itself: its type is not knowable this way
         return None
     _DEPTH[0] += 1
     try:
