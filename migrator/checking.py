@@ -15,17 +15,9 @@ ORACLE_SUFFIXES = (".sql", ".pks", ".pkb", ".tps", ".tpb", ".pls", ".plb", ".prc
 
 def script_files(root: str) -> list[tuple[str, str]]:
     """(relative path, absolute path) of every Oracle script under root (or root itself)."""
-    root = os.path.abspath(root)
-    if os.path.isfile(root):
-        return [(os.path.basename(root), root)]
-    out = []
-    for dirpath, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for f in sorted(files):
-            if f.lower().endswith(ORACLE_SUFFIXES):
-                full = os.path.join(dirpath, f)
-                out.append((os.path.relpath(full, root), full))
-    return out
+    from migrator.pipeline import discover
+
+    return discover(root, ORACLE_SUFFIXES)
 
 
 def _rel(path: str, files: list[tuple[str, str]]) -> str:

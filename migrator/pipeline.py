@@ -37,8 +37,8 @@ class RunResult:
 
 # --- discovery and reading ----------------------------------------------------------
 
-def discover(root: str) -> list[tuple[str, str]]:
-    """(relative path, absolute path) of every .sql file under root (or root itself)."""
+def discover(root: str, suffixes: tuple[str, ...] = (".sql",)) -> list[tuple[str, str]]:
+    """(relative path, absolute path) of every file with one of ``suffixes`` under root (or root itself)."""
     root = os.path.abspath(root)
     if os.path.isfile(root):
         return [(os.path.basename(root), root)]
@@ -46,7 +46,7 @@ def discover(root: str) -> list[tuple[str, str]]:
     for dirpath, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in sorted(files):
-            if f.lower().endswith(".sql"):
+            if f.lower().endswith(suffixes):
                 full = os.path.join(dirpath, f)
                 out.append((os.path.relpath(full, root), full))
     return out

@@ -27,15 +27,11 @@ def update_statistics(node: Statement, ctx, project):
     toks = node.tokens
     if len(toks) < 3 or word(toks[0]) != "UPDATE" or word(toks[1]) != "STATISTICS":
         return None
-    i, parts = 2, []
-    while i < len(toks):
-        parts.append(toks[i].text)
-        if i + 1 < len(toks) and toks[i + 1].text == ".":
-            i += 2
-            continue
-        i += 1
-        break
-    if len(parts) > 2:
+    from migrator.plsql.header import _qualified
+
+    schema, name, i = _qualified(toks, 2)
+    parts = [p for p in (schema, name) if p]
+    if sum(1 for t in toks[2:i] if t.text == ".") > 1:
         ctx.todo(RULE, None, "UPDATE STATISTICS on a table in another database")
     rest = [t for t in toks[i:] if t.text != ";"]
     if rest:
