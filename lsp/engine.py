@@ -555,7 +555,7 @@ class Workspace:
     def fixes(self, a: Analysis, start0: tuple[int, int], end0: tuple[int, int],
               diags: list[Diag] | None = None) -> list[Fix]:
         """Code actions for a range: convert the statement here, the selection, the whole file
-        (rule fixes), then model fixes (none until a model endpoint is wired)."""
+        (rule fixes), then model fixes (when a model is configured: ``model_fixes``)."""
         if a.language != "tsql" or not a.result:
             return []
         res, out = a.result, []
@@ -593,9 +593,67 @@ class Workspace:
         return out
 
     def model_fixes(self, a: Analysis, idx: list[int]) -> list[Fix]:
-        """Fixes proposed by the model (later issues): ``Fix(source="model", preferred=False,
-        safe=False)``, titled "Model suggestion: ...". No model endpoint is called yet."""
-        return []
+        """Fixes proposed by the configured model for the marked units in ``idx``: never
+        preferred, never safe, titled with the model id; only answers that passed the guardrail
+        and validation (``migrator.model.infer``). Answers are cached by prompt, so asking again
+        for the same unit costs nothing."""
+        if not a.result or not self.settings.model.get("backend"):
+            return []
+        marked = [i for i in idx if a.result.units[i].status in (MARKED, FAILED) and a.result.units[i].source.strip()]
+        if not marked:
+            return []
+        from migrator.model.context import context_for
+        from migrator.model.infer import Unit, translate
+        from migrator.model.route import accepted_text, known_names
+
+        mcfg, backend = self._model()
+        project = self.get_project()
+        allowed = known_names(project)
+        units = []
+        for i in marked:
+            u = a.result.units[i]
+            notes = [f"{e.rule}: {e.message}" for e in u.events if e.severity in (TODO, "error")]
+            units.append(Unit(key=f"{a.uri}#{i}", tsql=u.source, context=context_for(u.source, project, notes=notes),
+                              known_names=allowed))
+        try:
+            answers = translate(backend, units, candidates=max(1, mcfg.candidates), repair=mcfg.repair,
+                                cache=self._model_cache)
+        except Exception:  # noqa: BLE001 - a model that fails gives no fix, never a broken server
+            self.model_error = traceback.format_exc(limit=3)
+            return []
+        out = []
+        for i, ans in zip(marked, answers):
+            if not ans.text:
+                continue
+            u = a.result.units[i]
+            s, e = a.doc.lsp_range(u.span.line, u.span.col, u.span.end_line, u.span.end_col)
+            out.append(Fix(f"convert {u.name or u.kind} with {mcfg.model_id}", "quickfix",
+                           [(s, e, accepted_text(ans.text, mcfg.model_id))], source="model", preferred=False,
+                           safe=False, units=[i]))
+        return out
+
+    def _model(self):
+        """(ModelConfig, backend) for the current settings; the backend is built once per config."""
+        from migrator.model.backends import ModelConfig, make_backend
+
+        mcfg = ModelConfig(**self.settings.model)
+        key = repr(sorted(self.settings.model.items()))
+        if getattr(self, "_model_key", None) != key:
+            old = getattr(self, "_model_backend", None)
+            if old is not None:
+                old.close()
+            self._model_backend = make_backend(mcfg)
+            self._model_key = key
+        return mcfg, self._model_backend
+
+    @property
+    def _model_cache(self):
+        if getattr(self, "_mcache", None) is None:
+            from migrator.model.cache import ModelCache
+
+            base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+            self._mcache = ModelCache(os.path.join(base, "migrate", "model"))
+        return self._mcache
 
     def _joined(self, a: Analysis, idx: list[int]) -> str:
         res, src = a.result, a.src

@@ -322,7 +322,11 @@ async def code_action(ls: MigrateServer, params: t.CodeActionParams) -> list[t.C
         return []
     r = params.range
     diags = [from_lsp_diag(d) for d in params.context.diagnostics if d.source == "migrate"]
-    fixes = ls.ws.fixes(a, (r.start.line, r.start.character), (r.end.line, r.end.character), diags)
+    span = ((r.start.line, r.start.character), (r.end.line, r.end.character))
+    if ls.ws.settings.model.get("backend"):  # a model call may take seconds: off the event loop
+        fixes = await asyncio.get_running_loop().run_in_executor(ls.worker, ls.ws.fixes, a, *span, diags)
+    else:
+        fixes = ls.ws.fixes(a, *span, diags)
     only = params.context.only
     out = []
     for f in fixes:

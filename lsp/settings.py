@@ -13,7 +13,9 @@ Accepted shape (every key optional; unknown keys are reported, never fatal)::
       "oracleFolders": ["oracle"],   # .sql files under these workspace folders are Oracle
       "outputFolder": "oracle",      # where migrate.convertWorkspace writes
       "showInfo": true,              # info diagnostics (constructs a rule converted)
-      "model": {"endpoint": "http://..."}   # stored for model fixes; unused for now
+      "model": {"backend": "openai", "model": "tsql2ora", "endpoint": "http://127.0.0.1:8000/v1",
+                "adapter": "...", "candidates": 1, ...}   # model quick fixes (ModelConfig fields;
+                                                          # camelCase accepted: apiKeyEnv, maxTokens)
     }
 
 ``Config`` field names (``var_prefix``, ``long_string``, ...) are accepted at the top level too.
@@ -43,7 +45,11 @@ class Settings:
     oracle_folders: list[str] = field(default_factory=lambda: ["oracle"])
     output_folder: str = "oracle"
     show_info: bool = True
-    model_endpoint: str | None = None
+    model: dict = field(default_factory=dict)  # migrator.model.backends.ModelConfig fields
+
+    @property
+    def model_endpoint(self) -> str | None:
+        return self.model.get("endpoint") or None
     problems: list[str] = field(default_factory=list)  # what was ignored, for a window/showMessage
 
 
@@ -81,7 +87,9 @@ def parse(raw, base: Config | None = None) -> Settings:
             s.show_info = bool(val)
         elif key == "model":
             if isinstance(val, dict):
-                s.model_endpoint = val.get("endpoint") or None
+                s.model = _model_settings(val, s.problems)
+            else:
+                s.problems.append("model must be an object of model settings")
         elif key in CLIENT_ONLY:
             continue
         elif key in _TOP or key in cfg_fields:
@@ -113,3 +121,28 @@ def _put(values: dict, name: str, val, cfg_fields: set, problems: list, label: s
         problems.append(f"migrate.{label} has the wrong type ({type(val).__name__})")
         return
     values[name] = val
+
+
+def _snake(name: str) -> str:
+    import re
+
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+def _model_settings(val: dict, problems: list) -> dict:
+    from dataclasses import fields as dc_fields
+
+    from migrator.model.backends import ModelConfig
+
+    known = {f.name: f.type for f in dc_fields(ModelConfig)}
+    out = {}
+    for k, v in val.items():
+        name = _snake(k)
+        if name not in known:
+            problems.append(f"unknown setting migrate.model.{k}")
+            continue
+        out[name] = v
+    if out.get("backend", "") not in ("", "transformers", "vllm", "openai"):
+        problems.append(f"migrate.model.backend must be transformers, vllm or openai, not {out['backend']!r}")
+        out.pop("backend")
+    return out

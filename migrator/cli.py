@@ -25,6 +25,24 @@ class _Group(click.Group):
             click.echo(f"migrate: internal error: {type(e).__name__}: {e}", err=True)
             sys.exit(2)
 
+    # `migrate train ...` (training/) is loaded on first use: converting never imports it
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), "train"})
+
+    def get_command(self, ctx, name):
+        if name == "train":
+            return _train_group()
+        return super().get_command(ctx, name)
+
+
+def _train_group() -> click.Group:
+    from training.cli import train
+    from training.corpus.cli import corpus
+
+    if "corpus" not in train.commands:
+        train.add_command(corpus)
+    return train
+
 
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="migrate")
@@ -60,10 +78,20 @@ def _default_cache() -> str:
               help="A name-map.json whose identifiers override the default name policy.")
 @click.option("--validate", "validate", type=click.Choice(["none", "offline", "oracle"]), default="none",
               help="Validate the output: offline checker, or compile on Oracle 19c (MIGRATE_ORACLE_* env).")
+@click.option("--model-backend", type=click.Choice(["transformers", "vllm", "openai"]), default=None,
+              help="Send what the rules mark TODO to a model (default: [model] in migrate.toml; none).")
+@click.option("--model", "model_name", default=None, help="Model directory (transformers/vllm) or served name (openai).")
+@click.option("--adapter", default=None, help="LoRA adapter directory (transformers/vllm).")
+@click.option("--endpoint", default=None, help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")
+@click.option("--candidates", type=click.IntRange(1, 16), default=None, help="Samples per unit; the first valid wins.")
+@click.option("--accept-model", is_flag=True, default=None,
+              help="Apply validated model conversions (default: write them as suggestions beside the marker).")
+@click.option("--no-model", is_flag=True, help="Ignore a configured model.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary table.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache, long_string, guid, result_sets,
-            temp_tables, schema_map, name_map_file, validate, quiet, progress) -> None:
+            temp_tables, schema_map, name_map_file, validate, model_backend, model_name, adapter, endpoint,
+            candidates, accept_model, no_model, quiet, progress) -> None:
     """Convert a T-SQL file or tree into Oracle 19c scripts under OUTPUT (same relative paths)."""
     from rich.console import Console
 
@@ -84,6 +112,16 @@ def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache
         cfg.schema_map = {**cfg.schema_map, k.strip(): v.strip()}
     if schema_files:
         cfg.schema_files = list(cfg.schema_files) + list(schema_files)
+    model_flags = {"backend": model_backend, "model": model_name, "adapter": adapter, "endpoint": endpoint,
+                   "candidates": candidates, "accept": accept_model}
+    cfg.model = {} if no_model else {**cfg.model, **{k: v for k, v in model_flags.items() if v is not None}}
+    try:
+        mcfg = cfg.model_config()
+        cfg.validate()
+    except (ValueError, TypeError) as e:
+        raise click.UsageError(str(e)) from e
+    if mcfg.enabled and not mcfg.model:
+        raise click.UsageError("a model backend needs --model (or model = ... in [model])")
     cache = None if no_cache else (cache_dir or _default_cache())
     from migrator.pipeline import discover
 
@@ -103,6 +141,13 @@ def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache
             run = convert_tree(source, output, cfg, jobs=jobs, cache_dir=cache)
     except ValueError as e:  # a project-level input problem (output folder = source folder, bad name map)
         raise click.UsageError(str(e)) from e
+    except Exception as e:  # noqa: BLE001 - a model backend that cannot run: say so, exit 2
+        from migrator.model.backends import BackendError
+
+        if isinstance(e, BackendError):
+            click.echo(f"migrate: model backend: {e}", err=True)
+            sys.exit(2)
+        raise
     validation = None
     if validate != "none":
         from migrator.checking import attach_to_run, check

@@ -30,9 +30,13 @@ class Config:
     # run
     schema_files: list = field(default_factory=list)  # extra T-SQL read only for the catalog
     disable_rules: list = field(default_factory=list)
+    # the model stage ([model] table: migrator.model.backends.ModelConfig fields); not part of the
+    # conversion cache key: the model stage runs after conversion and caches by prompt
+    model: dict = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         d = asdict(self)
+        d.pop("model", None)
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     @classmethod
@@ -62,6 +66,18 @@ class Config:
         cfg.validate()
         return cfg
 
+    def model_config(self):
+        """The ``[model]`` table as a ModelConfig (backend "" = no model)."""
+        from dataclasses import fields as dc_fields
+
+        from migrator.model.backends import ModelConfig
+
+        known = {f.name for f in dc_fields(ModelConfig)}
+        unknown = set(self.model) - known
+        if unknown:
+            raise ValueError(f"unknown [model] keys: {', '.join(sorted(unknown))}")
+        return ModelConfig(**self.model)
+
     def validate(self) -> None:
         choices = {"long_string": {"clob", "varchar2_32767"}, "guid": {"raw16", "varchar36"},
                    "identity": {"by_default", "always"}, "result_sets": {"implicit", "refcursor"},
@@ -69,3 +85,6 @@ class Config:
         for k, allowed in choices.items():
             if getattr(self, k) not in allowed:
                 raise ValueError(f"{k} must be one of {sorted(allowed)}, not {getattr(self, k)!r}")
+        backend = self.model_config().backend
+        if backend not in ("", "transformers", "vllm", "openai"):
+            raise ValueError(f"[model] backend must be transformers, vllm or openai, not {backend!r}")

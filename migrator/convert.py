@@ -18,6 +18,7 @@ from migrator.rulebook import ERROR, INFO, NOTE, TODO, Context, Engine, Event, U
 from migrator.source import Batch, SourceFile, Span, split_batches
 
 CONVERTED, CAVEATS, MARKED, FAILED = "converted", "caveats", "marked", "failed"
+MODEL = "model"  # converted by the fine-tuned model and accepted (--accept-model): migrator/model/route.py
 
 
 @dataclass
@@ -56,7 +57,7 @@ class FileResult:
     def status(self) -> str:
         if self.error:
             return FAILED
-        order = [FAILED, MARKED, CAVEATS, CONVERTED]
+        order = [FAILED, MARKED, MODEL, CAVEATS, CONVERTED]
         statuses = {u.status for u in self.units}
         for s in order:
             if s in statuses:

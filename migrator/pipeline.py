@@ -33,6 +33,7 @@ class RunResult:
     seconds: float = 0.0
     cache_hits: int = 0
     lines: int = 0
+    model: object | None = None  # migrator.model.route.ModelStats when a model stage ran
 
 
 # --- discovery and reading ----------------------------------------------------------
@@ -489,7 +490,11 @@ def build_project(sources: list[SourceFile], config: Config, cache: Cache | None
 
 
 def convert_tree(input_path: str, output_dir: str, config: Config, jobs: int | None = None,
-                 cache_dir: str | None = None, progress: Callable[[int, int], None] | None = None) -> RunResult:
+                 cache_dir: str | None = None, progress: Callable[[int, int], None] | None = None,
+                 model_backend=None) -> RunResult:
+    """Convert a tree; with a model configured (``config.model``), what the rules marked goes to
+    the model stage (``migrator.model.route``) before anything is written. ``model_backend``:
+    an already built backend (tests, the language server)."""
     t0 = time.perf_counter()
     run = RunResult()
     files = _inputs(input_path, output_dir)
@@ -558,6 +563,15 @@ def convert_tree(input_path: str, output_dir: str, config: Config, jobs: int | N
         if pool is not None:
             pool.close()
     run.files = [results[rel] for rel, _ in files]
+    mcfg = config.model_config()
+    if mcfg.enabled or model_backend is not None:
+        from migrator.model.route import apply_model
+
+        os.makedirs(output_dir, exist_ok=True)
+        run.model = apply_model(run.files, project, mcfg, backend=model_backend, cache_dir=cache_dir,
+                                log_path=os.path.join(output_dir, MODEL_LOG))
+    elif os.path.lexists(os.path.join(output_dir, MODEL_LOG)):
+        os.unlink(os.path.join(output_dir, MODEL_LOG))  # an earlier run's attempts are not this run's
     for res in run.files:
         dest = os.path.join(output_dir, res.path)
         if res.error or res.output is None:
@@ -574,6 +588,7 @@ def convert_tree(input_path: str, output_dir: str, config: Config, jobs: int | N
 
 
 SETUP_FILE = "migration-setup.sql"
+MODEL_LOG = "model-attempts.jsonl"  # every model attempt of the run (prompt key, answer, verdict)
 
 
 def write_setup(files: list[FileResult], output_dir: str) -> None:

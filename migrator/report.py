@@ -7,10 +7,10 @@ import os
 from collections import Counter
 
 from migrator import __version__
-from migrator.convert import CAVEATS, CONVERTED, FAILED, MARKED
+from migrator.convert import CAVEATS, CONVERTED, FAILED, MARKED, MODEL
 from migrator.pipeline import RunResult, atomic_write
 
-STATUSES = [CONVERTED, CAVEATS, MARKED, FAILED]
+STATUSES = [CONVERTED, CAVEATS, MODEL, MARKED, FAILED]
 
 
 def summarize(run: RunResult) -> dict:
@@ -35,6 +35,7 @@ def summarize(run: RunResult) -> dict:
         "lines": run.lines,
         "seconds": round(run.seconds, 3),
         "cache_hits": run.cache_hits,
+        **({"model": run.model.to_dict()} if getattr(run, "model", None) is not None else {}),
     }
 
 
@@ -86,6 +87,11 @@ def print_summary(report: dict, console) -> None:
             r.add_row(rid, names.get(rid, {}).get("name", ""), *[str(c.get(sev, 0) or "") for sev in
                                                                ("info", "note", "todo", "error")])
         console.print(r)
+    m = s.get("model")
+    if m:
+        console.print(f"model {m['model_id']}: {m['routed']} marked units sent, {m['accepted']} converted (review), "
+                      f"{m['suggested']} suggested, {m['rejected']} rejected by the guardrail/validation "
+                      f"({m['attempts']} attempts, {m['from_cache']} from cache)")
     for f in report["files"]:
         if f.get("error"):
             console.print(f"[red]error[/red] {f['path']}: {f['error']}")

@@ -11,10 +11,10 @@ import html
 import os
 from collections import Counter
 
-from migrator.convert import CAVEATS, CONVERTED, FAILED, MARKED
+from migrator.convert import CAVEATS, CONVERTED, FAILED, MARKED, MODEL
 
-STATUSES = [CONVERTED, CAVEATS, MARKED, FAILED]
-COLORS = {CONVERTED: "#2e7d32", CAVEATS: "#f9a825", MARKED: "#ef6c00", FAILED: "#c62828"}
+STATUSES = [CONVERTED, CAVEATS, MODEL, MARKED, FAILED]
+COLORS = {CONVERTED: "#2e7d32", CAVEATS: "#f9a825", MODEL: "#6a1b9a", MARKED: "#ef6c00", FAILED: "#c62828"}
 
 
 def bar_chart(items: list[tuple[str, int]], color: str = "#0969da", colors: dict | None = None,
