@@ -135,3 +135,30 @@ def test_config_model_table_is_validated():
     with pytest.raises(ValueError, match="backend must be"):
         Config(model={"backend": "gpt"}).validate()
     assert Config(model={"backend": "x"}).fingerprint() == Config().fingerprint()  # not in the conversion cache key
+
+
+def test_backend_that_cannot_run_keeps_the_markers(tmp_path):
+    from migrator.model.backends import BackendError
+
+    class Down(Scripted):
+        def generate(self, prompts, n=1):
+            raise BackendError("connection refused: http://127.0.0.1:9/v1")
+
+    run, report, text, out = _run(tmp_path, Down(lambda u, r: GOOD), accept=True)
+    assert "-- MIGRATION TODO [TS0273]" in text and run.files[0].units[1].status == MARKED
+    assert "connection refused" in report["summary"]["model"]["error"]
+
+
+def test_setup_objects_are_known_names(tmp_path):
+    from migrator.model.route import known_names
+    from migrator.convert import FileResult, UnitResult
+    from migrator.pipeline import build_project
+    from migrator.source import SourceFile
+
+    project = build_project([SourceFile.from_text("a.sql", "CREATE TABLE dbo.T (A INT)")], Config())
+    res = FileResult(path="a.sql")
+    u = UnitResult("procedure", "p", None, "converted", [], "", "",
+                   setup={"gtt:x": "CREATE GLOBAL TEMPORARY TABLE TT_X (A NUMBER) ON COMMIT PRESERVE ROWS;",
+                          "type:y": "CREATE OR REPLACE TYPE Y_ROW AS OBJECT (A NUMBER);"})
+    res.units.append(u)
+    assert {"T", "A", "TT_X", "Y_ROW"} <= known_names(project, [res])

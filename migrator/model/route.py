@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 
 from migrator.convert import FAILED, MARKED, MODEL, FileResult, UnitResult
@@ -37,21 +38,34 @@ class ModelStats:
     from_cache: int = 0
     attempts: int = 0
     rejections: dict = field(default_factory=dict)  # unit key -> reasons of its last attempt
+    error: str = ""  # the backend could not run: every marker stays
 
     def to_dict(self) -> dict:
-        return {"model_id": self.model_id, "routed": self.routed, "accepted": self.accepted,
-                "suggested": self.suggested, "rejected": self.rejected, "from_cache": self.from_cache,
-                "attempts": self.attempts}
+        d = {"model_id": self.model_id, "routed": self.routed, "accepted": self.accepted,
+             "suggested": self.suggested, "rejected": self.rejected, "from_cache": self.from_cache,
+             "attempts": self.attempts}
+        if self.error:
+            d["error"] = self.error
+        return d
 
 
 def routable(unit: UnitResult) -> bool:
     return unit.status in (MARKED, FAILED) and bool(unit.source.strip())
 
 
-def known_names(project) -> frozenset[str]:
-    """Oracle names of every object the project defines (the guardrail's allowed identifiers)."""
+_SETUP_NAME = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:GLOBAL\s+TEMPORARY\s+)?(?:TABLE|TYPE)\s+"
+                         r"(?:\w+\.)?(\"[^\"]+\"|[\w$#]+)", re.I)
+
+
+def known_names(project, files: list[FileResult] = ()) -> frozenset[str]:
+    """Oracle names of every object the project defines (the guardrail's allowed identifiers),
+    with the setup script's global temporary tables and types."""
     cat, names = project.catalog, project.names
     out = set()
+    for res in files:
+        for ddl in res.setup.values():
+            out.update(m.group(1).strip('"') if m.group(1).startswith('"') else m.group(1).upper()
+                       for m in _SETUP_NAME.finditer(ddl))
     for group in (cat.tables, cat.views, cat.routines, cat.sequences, cat.table_types):
         for entry in group.values():
             out.add(names.name(entry["name"]))
@@ -65,7 +79,7 @@ def collect_units(files: list[FileResult], project) -> list[tuple[FileResult, in
     from migrator.model.context import context_for
     from migrator.model.infer import Unit
 
-    allowed = known_names(project)
+    allowed = known_names(project, files)
     out = []
     for res in files:
         if res.error:
@@ -128,16 +142,20 @@ def replace_units(res: FileResult, new_texts: dict[int, str]) -> None:
 def apply_model(files: list[FileResult], project, mcfg, *, backend=None, cache_dir: str | None = None,
                 log_path: str | None = None, validate=None) -> ModelStats:
     """Route the marked units of ``files`` through the model; change the files in place."""
-    from migrator.model.backends import make_backend
+    from migrator.model.backends import BackendError, make_backend
     from migrator.model.infer import translate
 
-    stats = ModelStats(model_id=mcfg.model_id)
+    stats = ModelStats(model_id=backend.model_id if backend is not None else mcfg.model_id)
     routed = collect_units(files, project)
     stats.routed = len(routed)
     if not routed:
         return stats
     own = backend is None
-    backend = backend or make_backend(mcfg)
+    try:
+        backend = backend or make_backend(mcfg)
+    except BackendError as e:
+        stats.error = str(e)
+        return stats
     cache = None
     if cache_dir:
         from migrator.model.cache import ModelCache
@@ -152,6 +170,9 @@ def apply_model(files: list[FileResult], project, mcfg, *, backend=None, cache_d
     try:
         answers = translate(backend, [u for _r, _i, u in routed], candidates=max(1, mcfg.candidates),
                             repair=mcfg.repair, cache=cache, validate=validate, log=log)
+    except BackendError as e:  # unreachable server, missing library: the run goes on with its markers
+        stats.error = str(e)
+        return stats
     finally:
         if log_path:
             from migrator.pipeline import atomic_write
