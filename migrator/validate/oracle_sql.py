@@ -26,6 +26,24 @@ class OracleV(Oracle):
 
     class Parser(Oracle.Parser):
         EXPONENT = {**Oracle.Parser.EXPONENT, TokenType.DSTAR: exp.Pow}
+        FUNCTION_PARSERS = {**Oracle.Parser.FUNCTION_PARSERS,
+                            "XMLSERIALIZE": lambda self: self._parse_xmlserialize()}
+
+        def _parse_xmlserialize(self) -> exp.Expression:
+            """XMLSERIALIZE({DOCUMENT|CONTENT} expr [AS type] [ENCODING ...] [VERSION ...]
+            [NO INDENT | INDENT [SIZE = n]] [HIDE|SHOW DEFAULTS])."""
+            self._match_texts(("DOCUMENT", "CONTENT"))
+            value = self._parse_assignment()
+            if value is None:
+                self.raise_error("Invalid expression / missing XMLSERIALIZE value")
+            args = [value]
+            if self._match(TokenType.ALIAS):
+                args.append(self._parse_types())
+            depth = 0
+            while self._curr and not (depth == 0 and self._curr.token_type == TokenType.R_PAREN):
+                depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(self._curr.token_type, 0)
+                self._advance()
+            return exp.Anonymous(this="XMLSERIALIZE", expressions=[a for a in args if a is not None])
 
 
 _CURRENT_OF = re.compile(r"\bWHERE\s+CURRENT\s+OF\s+[\w$#\"]+", re.I)
@@ -155,8 +173,8 @@ def tables(tree: exp.Expression) -> list[exp.Table]:
     ctes = {c.alias_or_name.upper() for c in tree.find_all(exp.CTE)}
     out = []
     for t in tree.find_all(exp.Table):
-        if not isinstance(t.this, exp.Identifier):
-            continue
+        if not isinstance(t.this, exp.Identifier) or isinstance(t.parent, exp.Lock):
+            continue  # FOR UPDATE OF names columns, not tables
         if t.name.upper() in ctes or t.name.upper() == "DUAL":
             continue
         out.append(t)

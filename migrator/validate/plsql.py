@@ -388,7 +388,8 @@ class Parser:
 
     # ---- declarations ----------------------------------------------------------------------
     def declarations(self, scope: Scope, package_spec: bool = False) -> None:
-        while self.peek() is not None and not self.at("BEGIN", "END"):
+        # BEFORE/AFTER/INSTEAD: the timing-point sections of a compound trigger end its declarations
+        while self.peek() is not None and not self.at("BEGIN", "END", "BEFORE", "AFTER", "INSTEAD"):
             save = self.i
             try:
                 self.declaration(scope)
