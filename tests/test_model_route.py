@@ -162,3 +162,17 @@ def test_setup_objects_are_known_names(tmp_path):
                           "type:y": "CREATE OR REPLACE TYPE Y_ROW AS OBJECT (A NUMBER);"})
     res.units.append(u)
     assert {"T", "A", "TT_X", "Y_ROW"} <= known_names(project, [res])
+
+
+def test_routine_with_a_marked_statement_sends_the_rules_partial_conversion(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "p.sql").write_text("CREATE PROCEDURE dbo.ListTables AS\nBEGIN\n  SELECT name FROM sys.objects\n"
+                               "  PRINT 'done'\nEND\n")
+    be = Scripted(lambda user, repair: "")
+    convert_tree(str(src), str(tmp_path / "out"), Config(model={"repair": False}), jobs=1, model_backend=be)
+    (prompt,) = be.prompts
+    user = prompt[-1]["content"]
+    assert "The rules converted this unit except the parts marked MIGRATION TODO" in user
+    assert "CREATE OR REPLACE PROCEDURE LISTTABLES" in user and "DBMS_OUTPUT.PUT_LINE('done')" in user
+    assert user.rstrip().endswith("PRINT 'done'\nEND")  # the T-SQL comes last

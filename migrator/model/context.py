@@ -88,7 +88,8 @@ def _folded_names(catalog) -> dict[str, str]:
     return cached[1]
 
 
-def context_for(tsql: str, project, *, notes: list[str] | None = None, surroundings: str = "") -> PromptContext:
+def context_for(tsql: str, project, *, notes: list[str] | None = None, surroundings: str = "",
+                partial: str = "") -> PromptContext:
     """The prompt context of one T-SQL unit within ``project`` (catalog + name map)."""
     catalog = project.catalog
     tables: list[str] = []
@@ -116,4 +117,4 @@ def context_for(tsql: str, project, *, notes: list[str] | None = None, surroundi
             if mapped != original.upper():
                 names.append((original, mapped))
     return PromptContext(tables=tables, routines=routines, names=names[:MAX_CONTEXT_LINES],
-                         surroundings=surroundings, notes=list(notes or []))
+                         surroundings=surroundings, notes=list(notes or []), partial=partial)

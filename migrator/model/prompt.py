@@ -20,6 +20,7 @@ TEMPLATE_PATH = Path(__file__).with_name("templates") / "prompt.j2"
 
 MAX_CONTEXT_LINES = 40       # catalog lines kept in a prompt
 MAX_SURROUNDINGS = 2000      # characters of already-converted code kept in a prompt
+MAX_PARTIAL = 12000          # characters of the rules' partial conversion kept in a prompt
 
 
 @dataclass
@@ -31,6 +32,8 @@ class PromptContext:
     ``names``: (T-SQL name, Oracle name) pairs of the project's name map that the unit uses.
     ``surroundings``: already converted Oracle code around the unit (truncated).
     ``notes``: why the rules marked the unit (the TODO reasons).
+    ``partial``: the rules' own conversion of a routine/script with the statements they could not
+    convert marked (the model completes it rather than starting over).
     """
 
     tables: list[str] = field(default_factory=list)
@@ -38,18 +41,22 @@ class PromptContext:
     names: list[tuple[str, str]] = field(default_factory=list)
     surroundings: str = ""
     notes: list[str] = field(default_factory=list)
+    partial: str = ""
 
     def to_dict(self) -> dict:
-        return {"tables": list(self.tables), "routines": list(self.routines),
-                "names": [list(p) for p in self.names], "surroundings": self.surroundings,
-                "notes": list(self.notes)}
+        d = {"tables": list(self.tables), "routines": list(self.routines),
+             "names": [list(p) for p in self.names], "surroundings": self.surroundings,
+             "notes": list(self.notes)}
+        if self.partial:
+            d["partial"] = self.partial
+        return d
 
     @classmethod
     def from_dict(cls, d: dict | None) -> "PromptContext":
         d = d or {}
         return cls(tables=list(d.get("tables", [])), routines=list(d.get("routines", [])),
                    names=[tuple(p) for p in d.get("names", [])], surroundings=d.get("surroundings", ""),
-                   notes=list(d.get("notes", [])))
+                   notes=list(d.get("notes", [])), partial=d.get("partial", ""))
 
 
 @lru_cache(maxsize=1)
@@ -76,12 +83,14 @@ def render_messages(tsql: str, context: PromptContext | None = None, *,
     """
     ctx = context or PromptContext()
     m = _module()
+    if len(ctx.partial) > MAX_PARTIAL:
+        ctx = PromptContext(**{**ctx.__dict__, "partial": ""})  # too long to help: the T-SQL alone
     surroundings = ctx.surroundings
     if len(surroundings) > MAX_SURROUNDINGS:
         surroundings = surroundings[-MAX_SURROUNDINGS:]
     user = str(m.user(tsql.strip("\n"), ctx.tables[:MAX_CONTEXT_LINES], ctx.routines[:MAX_CONTEXT_LINES],
                       list(ctx.names)[:MAX_CONTEXT_LINES], surroundings.strip("\n"), list(ctx.notes),
-                      previous, list(errors or []))).strip()
+                      previous, list(errors or []), ctx.partial.strip("\n"))).strip()
     messages = [{"role": "system", "content": str(m.system()).strip()},
                 {"role": "user", "content": user}]
     if answer is not None:

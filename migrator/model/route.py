@@ -89,9 +89,21 @@ def collect_units(files: list[FileResult], project) -> list[tuple[FileResult, in
                 continue
             before = next((p.oracle for p in reversed(res.units[:i]) if p.status not in (MARKED, FAILED)), "")
             notes = [f"{e.rule}: {e.message}" for e in u.events if e.severity in (TODO, "error")]
-            ctx = context_for(u.source, project, notes=notes, surroundings=before)
+            ctx = context_for(u.source, project, notes=notes, surroundings=before, partial=partial_conversion(u))
             out.append((res, i, Unit(key=f"{res.path}#{i}", tsql=u.source, context=ctx, known_names=allowed)))
     return out
+
+
+_COMMENTS = re.compile(r"/\*.*?\*/|--[^\n]*", re.S)
+
+
+def partial_conversion(unit: UnitResult) -> str:
+    """The rules' conversion of a routine or script that holds a marked statement (code around
+    the marker), or "" when the whole unit is commented out."""
+    if unit.kind not in ("procedure", "function", "trigger", "script"):
+        return ""
+    code = _COMMENTS.sub("", unit.oracle)
+    return unit.oracle.strip("\n") if code.strip().strip("/").strip() else ""
 
 
 def provenance(model_id: str) -> str:
