@@ -142,6 +142,8 @@ def _model_settings(val: dict, problems: list) -> dict:
             problems.append(f"unknown setting migrate.model.{k}")
             continue
         out[name] = v
+    if out.get("endpoint") and not out.get("backend"):
+        out["backend"] = "openai"  # an endpoint alone: an OpenAI-compatible server
     if out.get("backend", "") not in ("", "transformers", "vllm", "openai"):
         problems.append(f"migrate.model.backend must be transformers, vllm or openai, not {out['backend']!r}")
         out.pop("backend")

@@ -14,6 +14,7 @@ export const IDENTITY = ['by_default', 'always'] as const;
 export const RESULT_SETS = ['implicit', 'refcursor'] as const;
 export const TEMP_TABLES = ['gtt', 'collection'] as const;
 export const TRACE = ['off', 'messages', 'verbose'] as const;
+export const MODEL_BACKENDS = ['', 'openai', 'transformers', 'vllm'] as const;
 
 /** What the language server reads (lsp/settings.py): the `migrate` section minus the launch settings. */
 export interface ServerSettings {
@@ -37,7 +38,16 @@ export interface ServerSettings {
   oracleFolders: string[];
   outputFolder: string;
   showInfo: boolean;
-  model: { endpoint: string };
+  /** migrator.model.backends.ModelConfig fields; empty: no model quick fixes. */
+  model: Record<string, string | number>;
+}
+
+export interface ModelSettings {
+  backend: (typeof MODEL_BACKENDS)[number];
+  model: string;
+  endpoint: string;
+  adapter: string;
+  candidates: number;
 }
 
 export interface LaunchSettings {
@@ -55,7 +65,8 @@ export interface LaunchSettings {
   };
 }
 
-export interface MigrateSettings extends ServerSettings, LaunchSettings {
+export interface MigrateSettings extends Omit<ServerSettings, 'model'>, LaunchSettings {
+  model: ModelSettings;
   /** VS Code language ids whose documents the server checks (plus files with SQL/PL/SQL suffixes). */
   languageIds: string[];
   trace: { server: (typeof TRACE)[number] };
@@ -78,7 +89,7 @@ export const DEFAULTS: MigrateSettings = {
   oracleFolders: ['oracle'],
   outputFolder: 'oracle',
   showInfo: true,
-  model: { endpoint: '' },
+  model: { backend: '', model: '', endpoint: '', adapter: '', candidates: 1 },
   languageIds: ['sql', 'tsql', 'mssql', 'plsql', 'oraclesql'],
   trace: { server: 'off' },
 };
@@ -180,7 +191,16 @@ export function normalizeSettings(raw: unknown): { settings: MigrateSettings; pr
     oracleFolders: strList(r.oracleFolders, d.oracleFolders).filter((x) => x.trim() !== ''),
     outputFolder: str(r.outputFolder, d.outputFolder).trim() || d.outputFolder,
     showInfo: typeof r.showInfo === 'boolean' ? r.showInfo : d.showInfo,
-    model: { endpoint: str(model.endpoint, d.model.endpoint).trim() },
+    model: {
+      backend: choice(model.backend, MODEL_BACKENDS, d.model.backend, 'model.backend', problems),
+      model: str(model.model, d.model.model).trim(),
+      endpoint: str(model.endpoint, d.model.endpoint).trim(),
+      adapter: str(model.adapter, d.model.adapter).trim(),
+      candidates:
+        typeof model.candidates === 'number' && Number.isInteger(model.candidates) && model.candidates >= 1
+          ? Math.min(model.candidates, 16)
+          : d.model.candidates,
+    },
     languageIds: strList(r.languageIds, d.languageIds).filter((x) => x.trim() !== ''),
     trace: { server: choice(trace.server, TRACE, d.trace.server, 'trace.server', problems) },
   };
@@ -210,8 +230,21 @@ export function toServerSettings(s: MigrateSettings): ServerSettings {
     oracleFolders: [...s.oracleFolders],
     outputFolder: s.outputFolder,
     showInfo: s.showInfo,
-    model: { endpoint: s.model.endpoint },
+    model: modelSettings(s.model),
   };
+}
+
+/** The model settings the server reads (ModelConfig fields); an endpoint alone means an OpenAI-compatible server. */
+function modelSettings(m: ModelSettings): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  const backend = m.backend || (m.endpoint ? 'openai' : '');
+  if (!backend) return out;
+  out.backend = backend;
+  if (m.model) out.model = m.model;
+  if (m.endpoint) out.endpoint = m.endpoint;
+  if (m.adapter) out.adapter = m.adapter;
+  out.candidates = m.candidates;
+  return out;
 }
 
 export function toInitializationOptions(s: MigrateSettings): ServerSettings {

@@ -69,7 +69,7 @@ test('the extension and the language server agree (python -m lsp over stdio)', {
       oracleFolders: ['oracle', 'plsql'],
       outputFolder: 'out-oracle',
       showInfo: true,
-      model: { endpoint: 'http://127.0.0.1:9/v1' },
+      model: { endpoint: 'http://127.0.0.1:9/v1', model: 'tsql2ora', candidates: 2 },
       trace: { server: 'verbose' },
     });
     assert.deepEqual(problems, []);

@@ -98,8 +98,21 @@ test('initializationOptions for the defaults (the exact shape lsp/settings.py pa
     oracleFolders: ['oracle'],
     outputFolder: 'oracle',
     showInfo: true,
-    model: { endpoint: '' },
+    model: {},
   });
+});
+
+test('model settings: an endpoint alone means an OpenAI-compatible server; bad values fall back', () => {
+  const { settings, problems } = normalizeSettings({ model: { endpoint: 'http://127.0.0.1:8000/v1', model: 'tsql2ora', candidates: 3 } });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(toServerSettings(settings).model, { backend: 'openai', model: 'tsql2ora', endpoint: 'http://127.0.0.1:8000/v1', candidates: 3 });
+  const bad = normalizeSettings({ model: { backend: 'gpt', candidates: 0, adapter: ' /a ' } });
+  assert.equal(bad.settings.model.backend, '');
+  assert.equal(bad.settings.model.candidates, 1);
+  assert.ok(bad.problems.some((p) => p.includes('model.backend')));
+  assert.deepEqual(toServerSettings(bad.settings).model, {});
+  const local = normalizeSettings({ model: { backend: 'transformers', model: '/models/m', adapter: '/runs/a' } }).settings;
+  assert.deepEqual(toServerSettings(local).model, { backend: 'transformers', model: '/models/m', adapter: '/runs/a', candidates: 1 });
 });
 
 test('nameMapFile is sent only when set', () => {
