@@ -167,3 +167,20 @@ def test_cli_corpus(tree, cards, tmp_path):
     assert "pairs" in r.output and (out / "manifest.json").exists()
     r = CliRunner().invoke(main, ["train", "corpus", "-o", str(out), "--split", "0.5,0.5"])
     assert r.exit_code == 2
+
+
+def test_hammerdb_pairs_join_the_corpus_with_schema_context(tmp_path):
+    from training.corpus.build import hammerdb_records
+
+    checkout = Path(__file__).parent / "data" / "hammerdb"
+    recs = hammerdb_records(checkout)
+    assert recs and all(r["source"] == "hammerdb" for r in recs)
+    cats = {r["category"] for r in recs}
+    assert {"queries", "procedures", "calls"} <= cats
+    proc = next(r for r in recs if r["category"] == "procedures" and "@loop$bound" in r["tsql"])
+    assert proc["object"] == next(r["object"] for r in recs if r["category"] == "calls"
+                                  and r["object"] == proc["object"])  # procedure and its call: one split group
+    assert any(PromptContext.from_dict(r["context"]).tables for r in recs if r["category"] != "ddl")
+    m = build_corpus(CorpusOptions(out=tmp_path / "o", hammerdb=checkout, no_flashcards=True, repair=False),
+                     log=lambda _: None)
+    assert m["counts"]["by_source"] == {"hammerdb": len(recs)}
