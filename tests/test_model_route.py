@@ -176,3 +176,40 @@ def test_routine_with_a_marked_statement_sends_the_rules_partial_conversion(tmp_
     assert "The rules converted this unit except the parts marked MIGRATION TODO" in user
     assert "CREATE OR REPLACE PROCEDURE LISTTABLES" in user and "DBMS_OUTPUT.PUT_LINE('done')" in user
     assert user.rstrip().endswith("PRINT 'done'\nEND")  # the T-SQL comes last
+
+
+def test_cli_convert_with_an_openai_compatible_server(tmp_path):
+    """`migrate convert --model-backend openai` end to end over HTTP (a local chat-completions
+    server answering with a scripted backend): suggestions by default, --accept-model applies,
+    exit codes follow the unit statuses, an unreachable server keeps the markers."""
+    import pytest
+    from click.testing import CliRunner
+
+    pytest.importorskip("openai")
+    from migrator.cli import main
+    from migrator.model.serve_stub import ChatServer
+
+    src = tmp_path / "a.sql"
+    src.write_text(TSQL)
+    server = ChatServer(Scripted(lambda user, repair: GOOD), model_name="tsql2ora").start()
+    try:
+        base = ["convert", str(src), "--no-cache", "-q", "--model-backend", "openai", "--model", "tsql2ora",
+                "--endpoint", server.base_url]
+        r = CliRunner().invoke(main, base + ["-o", str(tmp_path / "s")])
+        assert r.exit_code == 1, r.output  # still marked: the answer is only a suggestion
+        assert SUGGESTION in (tmp_path / "s" / "a.sql").read_text()
+        r = CliRunner().invoke(main, base + ["-o", str(tmp_path / "m"), "--accept-model"])
+        assert r.exit_code == 0, r.output
+        text = (tmp_path / "m" / "a.sql").read_text()
+        assert provenance("openai:tsql2ora") + "\n" + GOOD in text
+        report = json.loads((tmp_path / "m" / "migration-report.json").read_text())
+        assert report["summary"]["model"]["accepted"] == 1 and report["summary"]["units"][MODEL] == 1
+        assert server.requests and server.requests[0]["model"] == "tsql2ora"
+    finally:
+        server.stop()
+    r = CliRunner().invoke(main, ["convert", str(src), "--no-cache", "-q", "-o", str(tmp_path / "d"),
+                                  "--model-backend", "openai", "--model", "x", "--endpoint", "http://127.0.0.1:9/v1",
+                                  "--accept-model"])
+    assert r.exit_code == 1 and "MIGRATION TODO [TS0273]" in (tmp_path / "d" / "a.sql").read_text()
+    r = CliRunner().invoke(main, ["convert", str(src), "-o", str(tmp_path / "e"), "--model-backend", "openai"])
+    assert r.exit_code == 2 and "needs --model" in r.output
