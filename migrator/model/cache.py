@@ -9,9 +9,7 @@ run that is killed leaves either the old entry or the new one; an unreadable ent
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import time
 from pathlib import Path
 
@@ -48,16 +46,6 @@ class ModelCache:
         target.parent.mkdir(parents=True, exist_ok=True)
         blob = json.dumps({"key": key, "completions": list(completions), "created": int(time.time()),
                            "meta": meta or {}}, ensure_ascii=False, sort_keys=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(blob)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        from migrator.pipeline import atomic_write
+
+        atomic_write(str(target), blob)  # never a half-written entry
