@@ -24,15 +24,18 @@ RULE = define("TS0010", "names.identifiers", "names", __doc__)
 
 @transform(RULE, exp.Identifier)
 def map_identifier(node: exp.Identifier, ctx) -> exp.Identifier:
-    if node.meta.get("mapped"):
+    meta = node._meta  # (every identifier of every statement comes here: no empty meta dict made)
+    if meta and meta.get("mapped"):
         return node
-    target = ctx.names.name(node.name)
-    if target.replace("_", "") != node.name.upper().replace("_", ""):
+    name = node.name
+    target = ctx.names.name(name)
+    if target.replace("_", "") != name.upper().replace("_", ""):
         # more than case folding: say so where the name is used, for reviewers and searches
-        ctx.comments.append(f'[TS0010] name map: "{node.name}" -> {target}')
+        ctx.comments.append(f'[TS0010] name map: "{name}" -> {target}')
     new = exp.Identifier(this=target, quoted=False)
+    args = node.args
     for flag in ("temporary", "global_"):  # #temp / ##global tables: the guard refuses them
-        if node.args.get(flag):
+        if args.get(flag):
             new.set(flag, True)
     new.meta["mapped"] = True
     return new

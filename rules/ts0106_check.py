@@ -45,4 +45,4 @@ def like_class(node, ctx):
     ctx.note(RULE, node, "LIKE with character classes became REGEXP_LIKE, which is case-sensitive (T-SQL LIKE "
                          "follows the collation, usually case-insensitive)")
     new = exp.Anonymous(this="REGEXP_LIKE", expressions=[node.this, exp.Literal.string(regex)])
-    return new
+    return exp.Not(this=new) if node.args.get("negate") else new  # NOT LIKE: sqlglot's negate flag

@@ -2,7 +2,8 @@
 
 T-SQL → Oracle::
 
-    GETDATE(), CURRENT_TIMESTAMP, SYSDATETIME()   → SYSTIMESTAMP
+    GETDATE(), CURRENT_TIMESTAMP                  → CAST(SYSTIMESTAMP AS TIMESTAMP(3))
+    SYSDATETIME()                                 → CAST(SYSTIMESTAMP AS TIMESTAMP(7))
     SYSDATETIMEOFFSET()                           → SYSTIMESTAMP
     GETUTCDATE(), SYSUTCDATETIME()                → SYS_EXTRACT_UTC(SYSTIMESTAMP)
     CAST(GETDATE() AS DATE)                       → TRUNC(SYSDATE)
@@ -10,14 +11,20 @@ T-SQL → Oracle::
 Why SYSTIMESTAMP and not LOCALTIMESTAMP: T-SQL's ``GETDATE()`` is the database server's
 clock, whatever the client's time zone; ``SYSTIMESTAMP`` is the database server's clock
 too, while ``LOCALTIMESTAMP``/``CURRENT_TIMESTAMP`` follow the session's time zone, which
-each client sets. ``SYSTIMESTAMP`` carries fractional seconds (like ``SYSDATETIME()``) and
-a time zone, which Oracle drops when the value is stored in a ``TIMESTAMP`` column.
+each client sets. But ``SYSTIMESTAMP`` is a ``TIMESTAMP WITH TIME ZONE`` (the server's
+offset): compared with a ``TIMESTAMP`` column (``WHERE OrderDate < SYSTIMESTAMP``), Oracle
+converts the column to ``TIMESTAMP WITH TIME ZONE`` in the *session* time zone, so the test
+shifts by the difference between client and server zones. ``GETDATE()`` is a ``datetime``
+with no zone: ``CAST(SYSTIMESTAMP AS TIMESTAMP(3))`` keeps the server's wall-clock time and
+drops the zone (precision 3 as ``datetime``, 7 as ``datetime2`` for ``SYSDATETIME()``).
+``SYSDATETIMEOFFSET()`` has an offset: ``SYSTIMESTAMP`` as it is. ``SYS_EXTRACT_UTC`` returns
+a ``TIMESTAMP`` already.
 """
 
 from sqlglot import exp
 
 from migrator.backend.functions import call, tsql_name
-from migrator.backend.nodes import OracleRaw
+from migrator.backend.nodes import OracleRaw, OracleType
 from migrator.frontend.parse_expr import TsqlCall
 from migrator.rulebook import define, transform
 
@@ -28,7 +35,14 @@ _UTC = {"GETUTCDATE", "SYSUTCDATETIME"}
 
 @transform(RULE, exp.CurrentTimestamp, exp.CurrentTimestampLTZ)
 def now(node, ctx):
-    return exp.Systimestamp()
+    if isinstance(node, exp.CurrentTimestampLTZ):
+        return exp.Systimestamp()  # SYSDATETIMEOFFSET(): a value with its offset
+    # GETDATE() and SYSDATETIME() parse alike: the name token's length tells them apart
+    m = node.meta
+    sysdatetime = "start" in m and "end" in m and m["end"] - m["start"] + 1 == len("SYSDATETIME")
+    cast = exp.Cast(this=exp.Systimestamp(), to=OracleType(this="TIMESTAMP(7)" if sysdatetime else "TIMESTAMP(3)"))
+    cast.meta["ts0230"] = True
+    return cast
 
 
 @transform(RULE, exp.Anonymous, TsqlCall)

@@ -1,4 +1,4 @@
-"""Convert REPLICATE, SPACE and STR to RPAD/LPAD forms.
+"""Convert REPLICATE, SPACE, STR and TRIM of a character set to RPAD/LPAD/LTRIM/RTRIM forms.
 
 T-SQL → Oracle::
 
@@ -7,10 +7,16 @@ T-SQL → Oracle::
     SPACE(n)               → RPAD(' ', n)
     STR(x)                 → LPAD(TO_CHAR(ROUND(x, 0)), 10)
     STR(x, 8, 2)           → LPAD(TO_CHAR(ROUND(x, 2), 'FM9999999990.00'), 8)
+    TRIM('.,' FROM x)      → LTRIM(RTRIM(x, '.,'), '.,')
 
 A count of 0 gives ``''`` in T-SQL and NULL in Oracle (``''`` is NULL there); a NULL or
 negative count gives NULL in both. ``STR`` prints ``*`` when the number does not fit in
 the length; LPAD truncates instead: a NOTE says so.
+
+T-SQL 2022 ``TRIM(chars FROM x)`` removes any of the characters of ``chars`` from both ends;
+Oracle's ``TRIM`` takes exactly one character (ORA-30001 otherwise), while ``LTRIM``/``RTRIM``
+take a set as T-SQL does: anything but a one-character literal becomes ``LTRIM(RTRIM(…))``.
+``TRIM(LEADING|TRAILING chars FROM x)`` already is ``LTRIM``/``RTRIM(x, chars)``.
 """
 
 from sqlglot import exp
@@ -66,3 +72,12 @@ def str_(node: exp.Anonymous, ctx):
         fmt = "FM" + "9" * (whole - 1) + "0." + "0" * dec
         text = call("TO_CHAR", rounded, lit(fmt))
     return call("LPAD", text, lit(length))
+
+
+@transform(RULE, exp.Trim)
+def trim_set(node: exp.Trim, ctx):
+    chars = node.args.get("expression")
+    position = (node.args.get("position") or "BOTH").upper()
+    if chars is None or position != "BOTH" or _single_char(chars):
+        return node
+    return call("LTRIM", call("RTRIM", node.this, chars), chars.copy())

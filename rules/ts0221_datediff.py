@@ -22,6 +22,7 @@ units are marked TODO.
 from sqlglot import exp
 
 from migrator.backend.functions import call, datepart, lit, paren
+from migrator.backend.nodes import OracleRaw
 from migrator.frontend.parse_expr import TsqlCall
 from migrator.rulebook import define, transform
 from rules.ts0220_dateadd import date_arg
@@ -29,16 +30,24 @@ from rules.ts0220_dateadd import date_arg
 RULE = define("TS0221", "functions.datediff", "functions", __doc__)
 
 
+def _server_date(x):
+    """GETDATE() (CAST(SYSTIMESTAMP AS TIMESTAMP(n)) after TS0200) → SYSDATE where only whole seconds
+    matter: the same server clock, shorter."""
+    if isinstance(x, exp.Cast) and isinstance(x.this, exp.Systimestamp):
+        return OracleRaw(this="SYSDATE")
+    return x.copy()
+
+
 def _trunc(x, fmt=None):
-    return exp.Trunc(this=x.copy(), decimals=lit(fmt) if fmt else None)
+    return exp.Trunc(this=_server_date(x), decimals=lit(fmt) if fmt else None)
 
 
 def _num(x, fmt):
-    return call("TO_NUMBER", call("TO_CHAR", x.copy(), lit(fmt)))
+    return call("TO_NUMBER", call("TO_CHAR", _server_date(x), lit(fmt)))
 
 
 def _year(x):
-    return exp.Extract(this=exp.var("YEAR"), expression=x.copy())
+    return exp.Extract(this=exp.var("YEAR"), expression=_server_date(x))
 
 
 def diff(unit: str, a: exp.Expression, b: exp.Expression) -> exp.Expression | None:
@@ -51,7 +60,8 @@ def diff(unit: str, a: exp.Expression, b: exp.Expression) -> exp.Expression | No
     if unit == "MONTH":
         return call("MONTHS_BETWEEN", _trunc(b, "MM"), _trunc(a, "MM"))
     if unit == "WEEK":
-        shift = lambda x: exp.Trunc(this=exp.Add(this=paren(x.copy()), expression=lit(1)), decimals=lit("IW"))  # noqa
+        shift = lambda x: exp.Trunc(this=exp.Add(this=paren(_server_date(x)), expression=lit(1)),  # noqa: E731
+                                    decimals=lit("IW"))
         return exp.Div(this=exp.Paren(this=sub(shift(b), shift(a))), expression=lit(7))
     if unit in {"DAY", "DAYOFYEAR", "WEEKDAY"}:
         return sub(_trunc(b), _trunc(a))

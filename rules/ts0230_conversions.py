@@ -5,6 +5,10 @@ T-SQL → Oracle::
     CAST(x AS VARCHAR)              → CAST(x AS VARCHAR2(30 CHAR))   (T-SQL's default length in CAST is 30,
                                                                      for CHAR/NCHAR/NVARCHAR too)
     CAST(n AS INT)                  → CAST(TRUNC(n) AS NUMBER(10))   (T-SQL truncates, Oracle rounds)
+    CAST(m AS INT)                  → CAST(m AS NUMBER(10))          (money/smallmoney: T-SQL rounds too)
+    CAST(n AS BIT)                  → SIGN(ABS(n))                   (any non-zero is 1; NULL stays NULL;
+                                                                     strings 'TRUE'/'FALSE' are 1/0)
+    CAST(dt AS DATE)                → TRUNC(dt)                      (an Oracle DATE keeps the time of day)
     CAST('2020-01-31' AS DATE)      → DATE '2020-01-31'
     CONVERT(INT, x)                 → CAST(x AS NUMBER(10))
     CONVERT(VARCHAR(10), d, 120)    → SUBSTR(TO_CHAR(d, 'YYYY-MM-DD HH24:MI:SS'), 1, 10)
@@ -27,6 +31,10 @@ Date style codes supported (date → string with ``TO_CHAR``, string → date wi
 110   MM-DD-YYYY                     0/100 Mon DD YYYY HH:MIAM (note: T-SQL pads the day with a blank)
 ====  =============================  ====  ==================================
 
+A decimal or float value stored into an integer column (``INSERT … SELECT``/``VALUES``,
+``UPDATE … SET``) is truncated by T-SQL and rounded by Oracle: it gets ``TRUNC`` when both
+types are known (money rounds in both and is left alone). Variables: the procedural rules.
+
 Month names are English (``NLS_DATE_LANGUAGE``), as T-SQL's default language. Any other
 style is marked TODO. ``CAST`` of a date to a string without a style uses T-SQL's default
 style (0 for datetime, 23 for date). ``CAST`` of a non-literal string to a date depends on
@@ -38,6 +46,7 @@ from sqlglot import exp
 from migrator.backend.functions import call, date_literal, in_place, lit
 from migrator.rulebook import define, transform
 from migrator.typing import DATE, INTEGER, NUMERIC, STRING, family_of_type, infer
+from rules.typetext import base_type, type_text
 
 RULE = define("TS0230", "functions.conversions", "functions", __doc__)
 
@@ -105,6 +114,19 @@ def _target_family(dt: exp.DataType) -> str | None:
 
 
 def convert_to(x: exp.Expression, dt: exp.DataType, style: int | None, safe: bool, node, ctx) -> exp.Expression:
+    source = infer(x, ctx)  # before x moves into the new node (out of its query's scope)
+    out = _convert_to(x, dt, style, safe, node, ctx)
+    if _target_family(dt) == DATE and not out.meta.get("type_family"):
+        out.meta["type_family"] = DATE  # a DATE literal / TRUNC stays known as a date (recursive CTEs)
+    if dt.this == exp.DataType.Type.DATE and not safe and source == STRING \
+            and isinstance(out, (exp.Cast, exp.Anonymous)):
+        fmt = out.expressions[1].name if isinstance(out, exp.Anonymous) and len(out.expressions) > 1 else None
+        if fmt is None or "HH" in fmt:
+            return exp.Trunc(this=out)  # T-SQL date has no time of day: an Oracle DATE would keep it
+    return out
+
+
+def _convert_to(x: exp.Expression, dt: exp.DataType, style: int | None, safe: bool, node, ctx) -> exp.Expression:
     target = _target_family(dt)
     source = infer(x, ctx)
     if dt.this in _STRING_TYPES and not dt.expressions and dt.this in (exp.DataType.Type.VARCHAR,
@@ -137,6 +159,16 @@ def convert_to(x: exp.Expression, dt: exp.DataType, style: int | None, safe: boo
         if safe:
             ctx.note(RULE, node, "TRY_CONVERT of a date to text cannot fail in Oracle either: converted as CONVERT")
         return to_char(x, style, _type_len(dt), node, ctx)
+    if dt.this == exp.DataType.Type.BIT and not safe:
+        return _to_bit(x, source, dt, node, ctx)
+    if dt.this == exp.DataType.Type.DATE and not safe and date_literal(x) is None:
+        tsql_src = base_type(type_text(x, ctx))
+        if source == DATE:
+            return x if tsql_src == "DATE" else exp.Trunc(this=x)  # an Oracle DATE keeps the time of day
+        if source is None:
+            ctx.note(RULE, node, "CAST(x AS date) of an argument of unknown type → TRUNC(CAST(x AS DATE)): a "
+                                 "string is read with NLS_DATE_FORMAT (give TO_DATE the format the data uses)")
+            return exp.Trunc(this=_cast(x, dt, safe))
     if target == DATE and source in (STRING, None):
         lit_date = date_literal(x)
         if lit_date is not None and style in (None, 112, 12, 23, 120, 121, 126, 20, 21):
@@ -155,9 +187,31 @@ def convert_to(x: exp.Expression, dt: exp.DataType, style: int | None, safe: boo
         return _cast(x, dt, safe)
     if target == INTEGER and source != INTEGER and source is not None or (target == INTEGER and source is None
                                                                           and not isinstance(x, exp.Literal)):
+        if base_type(type_text(x, ctx)) in MONEY_TYPES:
+            return _cast(x, dt, safe)  # money → int rounds in T-SQL, as Oracle's CAST does
         if source in NUMERIC or source is None:
             return _cast(exp.Trunc(this=x), dt, safe) if not safe else _cast(x, dt, safe)
     return _cast(x, dt, safe)
+
+
+MONEY_TYPES = {"MONEY", "SMALLMONEY"}
+
+
+def _to_bit(x, source, dt, node, ctx) -> exp.Expression:
+    """T-SQL bit conversion: any non-zero number is 1, NULL stays NULL, 'TRUE'/'FALSE' are 1/0."""
+    if isinstance(x, exp.Literal) and not x.is_string:
+        try:
+            return lit(0 if float(x.name) == 0 else 1)
+        except ValueError:
+            pass
+    if base_type(type_text(x, ctx)) == "BIT":
+        return _cast(x, dt, False)
+    if source == STRING:
+        word = exp.Upper(this=exp.Trim(this=x.copy()))
+        return exp.Case(ifs=[exp.If(this=exp.EQ(this=word, expression=lit("TRUE")), true=lit(1)),
+                             exp.If(this=exp.EQ(this=word.copy(), expression=lit("FALSE")), true=lit(0))],
+                        default=call("SIGN", exp.Abs(this=call("TO_NUMBER", x))))
+    return call("SIGN", exp.Abs(this=x))
 
 
 def _source_type(x, ctx) -> str | None:
@@ -208,3 +262,81 @@ def cast(node: exp.Cast, ctx):
     if isinstance(node.args["to"], OracleType) or node.args["to"].meta.get("oracle_ok"):
         return node
     return in_place(convert_to(node.this, node.args["to"], None, bool(node.args.get("default")), node, ctx), node)
+
+
+# --- implicit conversions on assignment: a decimal stored into an integer column --------------
+
+_INT_TYPES = {"INT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT"}
+
+
+def _truncated_on_assignment(value: exp.Expression, ctx) -> bool:
+    """A value T-SQL truncates when it is stored into an integer column (decimal, float), where
+    Oracle rounds. Money rounds in both; integers and unknown types are left alone."""
+    if infer(value, ctx) != "number" or isinstance(value, exp.Null):
+        return False
+    for n in value.walk():
+        if isinstance(n, (exp.Column, exp.Parameter, exp.Var, exp.Cast, exp.Convert)) \
+                and base_type(type_text(n, ctx)) in MONEY_TYPES:
+            return False
+        if isinstance(n, exp.Avg) and infer(n.this, ctx) == INTEGER:
+            return False  # AVG of integers is an integer (TS0251 truncates it)
+    return True
+
+
+def _int_column(table: exp.Table, column: str, ctx) -> bool:
+    catalog = getattr(ctx, "catalog", None)
+    info = catalog.column(table.name, column) if catalog is not None and isinstance(table, exp.Table) else None
+    return bool(info) and base_type(info.get("type")) in _INT_TYPES
+
+
+def _trunc_value(value: exp.Expression, ctx, node) -> exp.Expression:
+    ctx.fixed(RULE, node, "decimal stored into an integer column: T-SQL truncates, Oracle rounds → TRUNC")
+    inner = value.this if isinstance(value, exp.Neg) else value
+    if isinstance(inner, exp.Literal) and not inner.is_string:
+        n = int(float(inner.name))  # int() truncates toward zero, as T-SQL does
+        return lit(-n if isinstance(value, exp.Neg) else n)
+    return exp.Trunc(this=value)
+
+
+@transform(RULE, exp.Insert, order="pre")
+def insert_into_int(node: exp.Insert, ctx):
+    target = node.this
+    if not isinstance(target, exp.Schema) or not isinstance(target.this, exp.Table):
+        return node
+    cols = [c.name for c in target.expressions]
+    ints = [i for i, c in enumerate(cols) if _int_column(target.this, c, ctx)]
+    if not ints:
+        return node
+    src = node.expression
+    rows = []
+    if isinstance(src, exp.Values):
+        rows = [r.expressions for r in src.expressions if isinstance(r, exp.Tuple)]
+    else:
+        queries = [src]
+        while queries:
+            q = queries.pop()
+            if isinstance(q, exp.Union):
+                queries += [q.this, q.expression]
+            elif isinstance(q, exp.Select):
+                rows.append(q.selects)
+    for row in rows:
+        if len(row) != len(cols):
+            continue
+        for i in ints:
+            item = row[i]
+            value = item.this if isinstance(item, exp.Alias) else item
+            if _truncated_on_assignment(value, ctx):
+                new = _trunc_value(value.copy(), ctx, value)
+                value.replace(new)
+    return node
+
+
+@transform(RULE, exp.EQ, order="pre")
+def update_int_column(node: exp.EQ, ctx):
+    upd = node.parent
+    if not (isinstance(upd, exp.Update) and node.arg_key == "expressions" and isinstance(node.this, exp.Column)):
+        return node
+    if base_type(type_text(node.this, ctx)) not in _INT_TYPES or not _truncated_on_assignment(node.expression, ctx):
+        return node
+    node.set("expression", _trunc_value(node.expression.copy(), ctx, node.expression))
+    return node

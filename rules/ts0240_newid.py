@@ -9,11 +9,16 @@ T-SQL → Oracle::
 ``SYS_GUID()`` returns RAW(16), the default mapping of UNIQUEIDENTIFIER. With the
 ``guid = "varchar36"`` option the value is formatted as the 36-character text T-SQL shows
 (upper-case hex). ``NEWSEQUENTIALID()`` values are not ordered the same way: a NOTE.
+
+``ORDER BY NEWID()`` is the T-SQL idiom for a random order; ``SYS_GUID()`` values are not
+random (they increase on many platforms), so there it becomes ``DBMS_RANDOM.VALUE``
+(also in ``OVER (ORDER BY NEWID())``).
 """
 
 from sqlglot import exp
 
 from migrator.backend.functions import call, lit, tsql_name
+from migrator.backend.nodes import OracleRaw
 from migrator.rulebook import define, transform
 
 RULE = define("TS0240", "functions.newid", "functions", __doc__)
@@ -29,6 +34,10 @@ def _guid(ctx) -> exp.Expression:
 
 @transform(RULE, exp.Uuid)
 def newid(node, ctx):
+    if isinstance(node.parent, exp.Ordered):
+        ctx.fixed(RULE, node, "ORDER BY NEWID() (random order) → ORDER BY DBMS_RANDOM.VALUE")
+        node.parent.set("nulls_first", False)  # never NULL: no NULLS FIRST noise
+        return OracleRaw(this="DBMS_RANDOM.VALUE")
     return _guid(ctx)
 
 

@@ -33,6 +33,7 @@ def to_date(node, ctx, at) -> exp.Expression:
         return node
     out = date_literal(node)
     if out is not None:
+        out.meta["type_family"] = DATE
         return out
     if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", node.name.strip()):
         ctx.note(RULE, at, f"'{node.name}' read as month/day/year (SET DATEFORMAT mdy)")

@@ -3,7 +3,9 @@
 ``WHERE c.CategoryName = @CategoryName`` matches 'beverages' and 'Beverages' on a default SQL
 Server install; in Oracle only the exact case matches. The comparison is kept as it is, with a
 NOTE on the statement (CONVERSION-POLICY: warn on string equality/LIKE). Comparisons where case
-cannot matter are not flagged: against a literal with no letters (``year = '1998'``), or
+cannot matter are not flagged: assignments (``UPDATE … SET col = 'x'``), UNPIVOT's column
+list, ``UPPER(x) = 'ABC'`` / ``UPPER(a) = UPPER(b)`` (case already folded), comparisons
+against a literal with no letters (``year = '1998'``), or
 between two literals. Fix options: ``UPPER()`` on both sides (plus a function-based index), a
 case-insensitive collation on the column (``COLLATE BINARY_CI``, 12.2+ with
 MAX_STRING_SIZE=EXTENDED), or ``NLS_COMP=LINGUISTIC`` / ``NLS_SORT=BINARY_CI`` for the session.
@@ -31,8 +33,32 @@ def _caseless(e: exp.Expression) -> bool:
     return False
 
 
+def _folded(side: exp.Expression, other: exp.Expression) -> bool:
+    """UPPER(x) compared with a literal without lower-case letters (or LOWER(x) without upper-case):
+    the comparison already ignores case."""
+    if isinstance(other, (exp.Literal, exp.National)):
+        if isinstance(side, exp.Upper):
+            return other.name == other.name.upper()
+        if isinstance(side, exp.Lower):
+            return other.name == other.name.lower()
+    return isinstance(side, exp.Upper) and isinstance(other, exp.Upper) or \
+        isinstance(side, exp.Lower) and isinstance(other, exp.Lower)
+
+
+def _not_a_comparison(node: exp.Expression) -> bool:
+    """``col = 'x'`` of an UPDATE/MERGE SET list (an assignment), UNPIVOT's column list."""
+    if isinstance(node, exp.EQ) and isinstance(node.parent, exp.Update) and node.arg_key == "expressions":
+        return True
+    return isinstance(node, exp.In) and isinstance(node.parent, exp.Pivot) and bool(node.parent.args.get("unpivot"))
+
+
 @transform(RULE, exp.EQ, exp.NEQ, exp.Like, exp.In, order="pre")
 def collation(node, ctx):
+    if _not_a_comparison(node):
+        return node
+    if isinstance(node, (exp.EQ, exp.NEQ, exp.Like)) and (_folded(node.this, node.expression)
+                                                       or _folded(node.expression, node.this)):
+        return node
     left = node.this
     rights = node.expressions if isinstance(node, exp.In) else [node.expression]
     if isinstance(node, exp.In) and node.args.get("query") is not None:

@@ -11,7 +11,12 @@ Oracle::
     INSERT INTO T (A, B) SELECT 1, 2 FROM DUAL UNION ALL SELECT 3, 4 FROM DUAL
 
 Oracle 19c has no VALUES table constructor and no multi-row VALUES (23ai added both).
-A single-row ``INSERT ... VALUES`` is unchanged.
+A single-row ``INSERT ... VALUES`` is unchanged. The same holds under APPLY (the rows may
+refer to the outer table, which a lateral query may do in Oracle 12c+)::
+
+    CROSS APPLY (VALUES ('Q1', b.Q1), ('Q2', b.Q2)) AS v (Quarter, Amount)
+    → CROSS APPLY (SELECT 'Q1' AS QUARTER, B.Q1 AS AMOUNT FROM DUAL
+                   UNION ALL SELECT 'Q2', B.Q2 FROM DUAL) V
 """
 
 from sqlglot import exp
@@ -43,6 +48,8 @@ def values_table(node: exp.Values, ctx):
             return node
         ctx.fixed(RULE, node, "multi-row VALUES → SELECT ... FROM DUAL UNION ALL")
         return _union(node.expressions, None)
+    if isinstance(parent, exp.Subquery) and isinstance(parent.parent, exp.Lateral):
+        return _apply_values(node, parent.parent, ctx)
     if not isinstance(parent, (exp.From, exp.Join)):
         return node
     alias = node.args.get("alias")
@@ -52,3 +59,13 @@ def values_table(node: exp.Values, ctx):
     ctx.fixed(RULE, node, "VALUES table → SELECT ... FROM DUAL UNION ALL")
     return exp.Subquery(this=_union(node.expressions, names),
                         alias=exp.TableAlias(this=alias.this.copy()))
+
+
+def _apply_values(node: exp.Values, lateral: exp.Lateral, ctx):
+    alias = lateral.args.get("alias")
+    if alias is None or not alias.columns:
+        ctx.todo(RULE, node, "APPLY over VALUES without a column list")
+    names = [c.name for c in alias.columns]
+    lateral.set("alias", exp.TableAlias(this=alias.this.copy()))  # Oracle: no column list after the alias
+    ctx.fixed(RULE, node, "APPLY (VALUES ...) → SELECT ... FROM DUAL UNION ALL")
+    return _union(node.expressions, names)

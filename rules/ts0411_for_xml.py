@@ -12,6 +12,11 @@ Oracle::
                   FROM O WHERE O.CID = C.ID) AS CODES
     FROM C
 
+``SELECT DISTINCT`` in the subquery becomes ``LISTAGG(DISTINCT ...)`` (19c), and ordering by
+the concatenated item (``ORDER BY ',' + x``, required with DISTINCT) orders by ``x``. The
+typed form ``STUFF((SELECT ... FOR XML PATH(''), TYPE).value('.', 'nvarchar(max)'), 1, n, '')``
+is the same idiom without the XML escaping.
+
 Caveats (noted): FOR XML PATH escapes ``&``, ``<`` and ``>`` (``&amp;`` ...) unless the
 ``, TYPE).value(...)`` form is used, LISTAGG does not; LISTAGG's result is limited to 4000
 bytes (ORA-01489 beyond). The idiom is recognised only in its exact shape: a literal
@@ -26,16 +31,39 @@ from migrator.rulebook import define, transform
 RULE = define("TS0411", "query.for_xml", "query", __doc__)
 
 
-def _xml_path_empty(select: exp.Select) -> bool:
+def _xml_path_empty(select: exp.Select, typed: bool = False) -> bool:
+    """FOR XML PATH('') (typed: FOR XML PATH(''), TYPE)."""
     for_ = select.args.get("for_")
     if not isinstance(for_, exp.ForClause) or (for_.args.get("kind") or "").upper() != "XML":
         return False
-    opts = for_.expressions
-    if len(opts) != 1:
+    opts = [o.this if isinstance(o, exp.QueryOption) else o for o in for_.expressions]
+    if typed:
+        if len(opts) != 2 or not (isinstance(opts[1], exp.Var) and opts[1].name.upper() == "TYPE"):
+            return False
+    elif len(opts) != 1:
         return False
-    opt = opts[0].this if isinstance(opts[0], exp.QueryOption) else opts[0]
+    opt = opts[0]
     return isinstance(opt, exp.XMLKeyValueOption) and opt.name.upper() == "PATH" and \
         isinstance(opt.expression, exp.Literal) and opt.expression.name == ""
+
+
+def _typed_value(sub: exp.Expression) -> exp.Select | None:
+    """(SELECT ... FOR XML PATH(''), TYPE).value('.', 'nvarchar(max)') → the SELECT, with its
+    ``a.b`` references (parsed as Dot inside the method-call chain) made columns again."""
+    if not (isinstance(sub, exp.Dot) and isinstance(sub.this, exp.Subquery)
+            and isinstance(sub.this.this, exp.Select)):
+        return None
+    call = sub.expression
+    if not (isinstance(call, exp.Anonymous) and call.name.lower() == "value" and len(call.expressions) == 2
+            and isinstance(call.expressions[0], exp.Literal) and call.expressions[0].name == "."):
+        return None
+    select = sub.this.this.copy()
+    for dot in list(select.find_all(exp.Dot)):
+        if isinstance(dot.this, exp.Identifier) and isinstance(dot.expression, exp.Identifier):
+            dot.replace(exp.Column(this=dot.expression.copy(), table=dot.this.copy()))
+    if any(True for _ in select.find_all(exp.Dot)):
+        return None
+    return select
 
 
 def _concat_parts(e: exp.Expression):
@@ -57,8 +85,9 @@ def stuff_for_xml(node, ctx):
     if len(args) != 4:
         return node
     sub, start, length, repl = args
-    inner = sub.this if isinstance(sub, exp.Subquery) else None
-    if not isinstance(inner, exp.Select) or not _xml_path_empty(inner):
+    typed = _typed_value(sub)
+    inner = typed if typed is not None else sub.this if isinstance(sub, exp.Subquery) else None
+    if not isinstance(inner, exp.Select) or not _xml_path_empty(inner, typed is not None):
         return node
     if len(inner.expressions) != 1:
         return node
@@ -70,7 +99,10 @@ def stuff_for_xml(node, ctx):
     sep, value = parts
     order = inner.args.get("order")
     order_exprs = order.expressions if order is not None else [exp.Ordered(this=exp.null())]
-    listagg = exp.GroupConcat(this=value.copy(), separator=sep.copy())
+    order_exprs = [_by_value(o, inner.expressions[0].unalias(), value) for o in order_exprs]
+    distinct = inner.args.get("distinct") is not None
+    listagg = exp.GroupConcat(this=exp.Distinct(expressions=[value.copy()]) if distinct else value.copy(),
+                              separator=sep.copy())
     listagg.meta["for_xml_idiom"] = True
     agg = exp.WithinGroup(this=listagg,
                           expression=exp.Order(expressions=[o.copy() for o in order_exprs]))
@@ -78,9 +110,22 @@ def stuff_for_xml(node, ctx):
     new.set("for_", None)
     new.set("order", None)
     new.set("expressions", [agg])
-    ctx.note(RULE, node, "STUFF(... FOR XML PATH('')) → LISTAGG: XML escaping of & < > is not reproduced, and "
-                         "the result is limited to 4000 bytes")
+    new.set("distinct", None)  # SELECT DISTINCT ... FOR XML → LISTAGG(DISTINCT ...) (19c)
+    if typed is not None:  # , TYPE).value(...): T-SQL does not escape either
+        ctx.note(RULE, node, "STUFF((... FOR XML PATH(''), TYPE).value(...)) → LISTAGG: the result is limited "
+                             "to 4000 bytes")
+    else:
+        ctx.note(RULE, node, "STUFF(... FOR XML PATH('')) → LISTAGG: XML escaping of & < > is not reproduced, "
+                             "and the result is limited to 4000 bytes")
     return exp.Subquery(this=new)
+
+
+def _by_value(ordered: exp.Expression, concat: exp.Expression, value: exp.Expression) -> exp.Expression:
+    """ORDER BY ',' + x (the concatenated item, as DISTINCT requires in T-SQL) sorts as ORDER BY x."""
+    o = ordered.copy()
+    if isinstance(o, exp.Ordered) and o.this == concat:
+        o.set("this", value.copy())
+    return o
 
 
 @transform(RULE, exp.Select, order="pre")

@@ -12,8 +12,15 @@ In T-SQL the IN list names the output columns and implies the values; Oracle tak
 with optional aliases. A name of digits becomes a number literal, any other a string literal
 (``'Q1' AS Q1``); the alias is the same identifier, so the outer query's references map to it
 through the name map. Oracle allows the alias only after the PIVOT clause, and after PIVOT only
-that alias is visible in T-SQL too, so the source's alias is dropped. UNPIVOT's IN list is
-a list of columns in both databases and is kept.
+that alias is visible in T-SQL too, so the source's alias is dropped.
+
+UNPIVOT's IN list is a list of columns in both databases, but the values it puts in the FOR
+column differ: T-SQL writes each column's name as spelled in the IN list (``'HomePhone'``),
+Oracle its (upper-case) identifier (``'HOMEPHONE'``). Each column gets its T-SQL spelling as an
+explicit literal::
+
+    UNPIVOT (Phone FOR PhoneType IN (HomePhone, WorkPhone))
+    → UNPIVOT (PHONE FOR PHONETYPE IN (HOMEPHONE AS 'HomePhone', WORKPHONE AS 'WorkPhone'))
 """
 
 from sqlglot import exp
@@ -31,8 +38,7 @@ def pivot(node: exp.Pivot, ctx):
             node.set("alias", parent.args["alias"].copy())
         parent.set("alias", None)
     if node.args.get("unpivot"):
-        ctx.fixed(RULE, node, "UNPIVOT kept")
-        return node
+        return _unpivot(node, ctx)
     for field in node.args.get("fields") or []:
         if not isinstance(field, exp.In):
             ctx.todo(RULE, node, "PIVOT form not understood")
@@ -46,4 +52,18 @@ def pivot(node: exp.Pivot, ctx):
         field.set("expressions", items)
     node.set("columns", None)
     ctx.fixed(RULE, node, "PIVOT IN list → literals with aliases")
+    return node
+
+
+def _unpivot(node: exp.Pivot, ctx):
+    for field in node.args.get("fields") or []:
+        if not isinstance(field, exp.In):
+            ctx.todo(RULE, node, "UNPIVOT form not understood")
+        items = []
+        for item in field.expressions:
+            if not isinstance(item, exp.Column):
+                ctx.todo(RULE, node, "UNPIVOT IN list item is not a column name")
+            items.append(exp.PivotAlias(this=item, alias=exp.Literal.string(item.name)))
+        field.set("expressions", items)
+    ctx.fixed(RULE, node, "UNPIVOT IN list: each column's T-SQL name as the FOR column's value")
     return node

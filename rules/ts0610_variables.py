@@ -88,5 +88,11 @@ def fetch_status(node, ctx):
         value = "-" + right.this.name
     if value is None:
         ctx.todo(RULE, node, "@@FETCH_STATUS compared with a non-literal")
+    if value == "-2":  # row deleted/changed since a KEYSET cursor was opened: a PL/SQL cursor reads a snapshot
+        ctx.note(RULE, node, "@@FETCH_STATUS = -2 (row missing since a KEYSET cursor opened) cannot happen on a "
+                             "read-consistent PL/SQL cursor: the test is constant")
+        return exp.EQ(this=exp.Literal.number(1), expression=exp.Literal.number(0 if isinstance(node, exp.EQ) else 1))
+    if value not in {"0", "-1"}:
+        ctx.todo(RULE, node, f"@@FETCH_STATUS compared with {value}: only 0, -1 and -2 have a PL/SQL form")
     found = (value == "0") == isinstance(node, exp.EQ)
     return exp.Var(this=f"{cursor}%{'FOUND' if found else 'NOTFOUND'}")

@@ -53,3 +53,92 @@ def error_functions(node: exp.Anonymous, ctx):
         return exp.Var(this=variables["@error_line"])
     ctx.todo(RULE, node, f"{name}() outside a CATCH block or without a PL/SQL equivalent")
     return node
+
+
+# SQL Server error numbers a CATCH block tests → the SQLCODE values Oracle raises for the same failure.
+SYSTEM_ERRORS: dict[int, tuple[tuple[int, ...], str]] = {
+    2601: ((-1,), "duplicate key (ORA-00001, DUP_VAL_ON_INDEX)"),
+    2627: ((-1,), "duplicate key (ORA-00001, DUP_VAL_ON_INDEX)"),
+    547: ((-2290, -2291, -2292), "constraint violation (ORA-02290 check, ORA-02291/-02292 foreign key)"),
+    515: ((-1400, -1407), "NULL into a NOT NULL column (ORA-01400 / ORA-01407)"),
+    1205: ((-60,), "deadlock victim (ORA-00060)"),
+    1222: ((-54, -30006), "lock request timeout (ORA-00054 / ORA-30006)"),
+    8134: ((-1476,), "divide by zero (ORA-01476)"),
+    8152: ((-12899, -6502), "string or binary data would be truncated (ORA-12899 / ORA-06502)"),
+    2628: ((-12899, -6502), "string or binary data would be truncated (ORA-12899 / ORA-06502)"),
+    8115: ((-1438, -6502), "arithmetic overflow (ORA-01438 / ORA-06502)"),
+    245: ((-1722, -6502), "conversion failed (ORA-01722 / ORA-06502)"),
+}
+
+
+def _is_error_number(e) -> bool:
+    return isinstance(e, exp.Anonymous) and e.name.upper() == "ERROR_NUMBER" and not e.expressions
+
+
+def _number(e) -> int | None:
+    if isinstance(e, exp.Literal) and not e.is_string and e.name.lstrip("-").isdigit():
+        return int(e.name)
+    if isinstance(e, exp.Neg) and isinstance(e.this, exp.Literal) and e.this.name.isdigit():
+        return -int(e.this.name)
+    return None
+
+
+def oracle_codes(n: int, ctx, node) -> list[int]:
+    """The SQLCODE values that mean SQL Server error ``n``; TODO when no mapping is known."""
+    from migrator.plsql.statements import error_number
+
+    if n == 0:
+        return [0]
+    if n >= 50000:  # user errors: the deterministic RAISERROR/THROW mapping of this rule
+        ctx.note(RULE, node, f"ERROR_NUMBER() = {n} → SQLCODE {error_number(n)} (the code RAISERROR/THROW {n} "
+                             "raises after conversion)")
+        return [error_number(n)]
+    if n in SYSTEM_ERRORS:
+        codes, what = SYSTEM_ERRORS[n]
+        ctx.note(RULE, node, f"SQL Server error {n} ({what.split(' (')[0]}) → SQLCODE "
+                             f"{', '.join(str(c) for c in codes)} {what[what.find('('):]}")
+        return list(codes)
+    ctx.todo(RULE, node, f"ERROR_NUMBER() compared with SQL Server error {n}: no Oracle SQLCODE mapping is known; "
+                         "test SQLCODE (or a named exception) by hand")
+    return []
+
+
+def _lits(codes: list[int]) -> list[exp.Expression]:
+    return [exp.Literal.number(c) if c >= 0 else exp.Neg(this=exp.Literal.number(-c)) for c in codes]
+
+
+@transform(RULE, exp.EQ, exp.NEQ, exp.In, order="pre")
+def error_number_compare(node, ctx):
+    """``ERROR_NUMBER() = 2627`` / ``IN (2601, 2627)`` → the Oracle codes of the same error
+    (``= -1``): compared with the SQL Server number, the test would never be true."""
+    if not (getattr(ctx, "variables", None) or {}).get("@error_number") or node.meta.get("error_codes"):
+        return node
+    node.meta["error_codes"] = True
+    if isinstance(node, exp.In):
+        if not _is_error_number(node.this) or not node.expressions:
+            return node
+        nums = [_number(e) for e in node.expressions]
+        if any(n is None for n in nums):
+            return node
+        codes = list(dict.fromkeys(c for n in nums for c in oracle_codes(n, ctx, node)))
+        if len(codes) == 1 and not node.args.get("is_not"):
+            eq = exp.EQ(this=node.this.copy(), expression=_lits(codes)[0])
+            eq.meta["error_codes"] = True
+            return eq
+        node.set("expressions", _lits(codes))
+        return node
+    left, right = node.this, node.expression
+    side = "expression" if _is_error_number(left) else "this" if _is_error_number(right) else None
+    if side is None:
+        return node
+    n = _number(node.args[side])
+    if n is None:
+        return node
+    codes = oracle_codes(n, ctx, node)
+    if len(codes) == 1:
+        node.set(side, _lits(codes)[0])
+        return node
+    err = (left if side == "expression" else right).copy()
+    test = exp.In(this=err, expressions=_lits(codes))
+    test.meta["error_codes"] = True
+    return exp.Not(this=exp.Paren(this=test)) if isinstance(node, exp.NEQ) else exp.Paren(this=test)

@@ -55,6 +55,14 @@ def trancount(node, ctx) -> exp.Expression:
 def xact_state(node: exp.Anonymous, ctx):
     if node.name.upper() != "XACT_STATE" or node.expressions or getattr(ctx, "variables", None) is None:
         return node
+    if getattr(ctx, "xact_abort", False) and getattr(ctx, "in_catch", 0):
+        # SET XACT_ABORT ON: every error dooms the open transaction, so a CATCH block sees -1 and must roll
+        # back; reading 1 there would COMMIT the work done before the error
+        ctx.note(RULE, node, "XACT_STATE() in a CATCH block under SET XACT_ABORT ON → -1 while a transaction is "
+                             "open (the error doomed it in T-SQL), else 0")
+        doomed = transaction_active()
+        doomed.set("default", exp.Neg(this=exp.Literal.number(1)))
+        return doomed
     ctx.note(RULE, node, "XACT_STATE() → 1 while a transaction is open, else 0: Oracle has no uncommittable (-1) "
                          "state, the transaction stays usable after an error")
     return transaction_active()

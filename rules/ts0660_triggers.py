@@ -1,6 +1,6 @@
-"""DML triggers become row triggers over :NEW/:OLD where the body is row-wise; else TODO.
+"""DML triggers: row triggers over :NEW/:OLD where the body is row-wise, else compound triggers.
 
-T-SQL → Oracle::
+T-SQL → Oracle (row-wise body)::
 
     CREATE TRIGGER trg ON Orders AFTER INSERT AS
       INSERT INTO Audit (OrderID, Note) SELECT i.OrderID, 'new' FROM inserted i
@@ -12,19 +12,53 @@ T-SQL → Oracle::
       INSERT INTO AUDIT (ORDERID, NOTE) SELECT :NEW.ORDERID, 'new' FROM DUAL;
     END;
 
-Why row-wise is exact here: a T-SQL trigger runs once per statement over the sets
+Why row-wise is exact there: a T-SQL trigger runs once per statement over the sets
 ``inserted``/``deleted``; an Oracle ``FOR EACH ROW`` trigger runs once per row with
 ``:NEW``/``:OLD``. A statement whose query only *joins or filters* the pseudo-table
 (``INSERT … SELECT … FROM inserted i [JOIN t ON …] WHERE …``, ``UPDATE x … FROM x JOIN
-inserted i ON …``, ``DELETE x FROM x JOIN deleted d ON …``, ``IF EXISTS (SELECT … FROM
-inserted WHERE …)``, ``SELECT @v = i.col FROM inserted i``) distributes over the rows: the
-set result is the union of the per-row results, so running it per row with the pseudo-table
-replaced by the one row (``FROM DUAL``, ON conditions moved to WHERE) gives the same rows.
-Not row-wise, kept under a statement TODO (a compound trigger by hand): aggregates,
-``DISTINCT``, ``TOP``, ``GROUP BY`` or window functions over a pseudo-table, outer joins
-with it, and reading the triggering table itself (a row trigger cannot: ORA-04091 mutating
-table). ``deleted`` in a trigger that also fires on INSERT is empty on insert: such a
-statement is wrapped in ``IF NOT INSERTING``; ``inserted`` on DELETE likewise.
+inserted i ON …``, ``SELECT @v = i.col FROM inserted i``) distributes over the rows: the set
+result is the union of the per-row results. A body is row-wise when every statement is such
+a statement, a condition on the pseudo-tables only guards errors (``IF EXISTS (SELECT … FROM
+inserted WHERE …) RAISERROR … ROLLBACK``), and nothing else has an effect per execution.
+``deleted`` in a trigger that also fires on INSERT is empty on insert: such a statement is
+wrapped in ``IF NOT INSERTING``; ``inserted`` on DELETE likewise.
+
+AFTER triggers whose body is not row-wise become compound triggers (19c), which run the
+T-SQL body once per statement as T-SQL does::
+
+    CREATE OR REPLACE TRIGGER TRG
+    FOR INSERT OR UPDATE ON ORDERS
+    COMPOUND TRIGGER
+      v_inserted ORDERS_TRG_TAB := ORDERS_TRG_TAB();
+      v_deleted ORDERS_TRG_TAB := ORDERS_TRG_TAB();
+      AFTER EACH ROW IS
+      BEGIN
+        v_inserted.EXTEND;
+        v_inserted(v_inserted.LAST) := ORDERS_TRG_ROW(:NEW.ORDERID, :NEW.AMOUNT);
+        IF UPDATING THEN
+          v_deleted.EXTEND;
+          v_deleted(v_deleted.LAST) := ORDERS_TRG_ROW(:OLD.ORDERID, :OLD.AMOUNT);
+        END IF;
+      END AFTER EACH ROW;
+      AFTER STATEMENT IS
+      BEGIN
+        <the body, inserted → TABLE(v_inserted) INSERTED, deleted → TABLE(v_deleted) DELETED>
+      END AFTER STATEMENT;
+    END TRG;
+
+Not row-wise: aggregates, ``DISTINCT``, ``TOP``, ``GROUP BY`` or windows over a pseudo-table,
+outer joins with it, reading the triggering table (a row trigger cannot: ORA-04091; AFTER
+STATEMENT can), conditions on the pseudo-tables that guard anything but an error, and
+statements that run once per statement (DML without the pseudo-tables, ``EXEC``, ``PRINT``,
+loops, cursors). The collections are of a SQL object type and nested table type
+``<TABLE>_TRG_ROW`` / ``<TABLE>_TRG_TAB`` emitted in the setup script (one attribute per
+column of the triggering table, from the catalog): ``TABLE()`` in SQL needs a SQL-level
+collection type (a type declared inside the trigger cannot be used there). ``@@ROWCOUNT``
+at the start is the number of rows collected. A body that never reads the pseudo-tables
+becomes a plain AFTER statement trigger. Changing the triggering table with one of the
+trigger's own events is a statement TODO: Oracle would fire the trigger again for it (T-SQL
+does not by default, RECURSIVE_TRIGGERS OFF). When the table is not in the project the
+trigger stays a row trigger and the statements that are not row-wise are marked TODO.
 
 Other pieces:
 
@@ -32,7 +66,7 @@ Other pieces:
   (T-SQL's UPDATE() is true for every column on insert). ``COLUMNS_UPDATED()``: TODO.
 - ``ROLLBACK`` → ``RAISE_APPLICATION_ERROR(-20000, …)`` (triggers cannot end the
   transaction in Oracle; the error undoes the triggering statement): noted.
-- ``@@ROWCOUNT`` at the start of the trigger → 1 (a row trigger runs for ≥ 1 row): noted.
+- ``@@ROWCOUNT`` at the start of a row trigger → 1 (a row trigger runs for ≥ 1 row): noted.
 - ``INSTEAD OF`` on a view → ``INSTEAD OF … FOR EACH ROW``; on a table (Oracle allows
   INSTEAD OF only on views) only when the body just raises an error → ``BEFORE`` statement
   trigger; otherwise TODO.
@@ -62,10 +96,27 @@ def _scope(node):
     return p
 
 
+@transform(RULE, exp.Table, order="pre")
+def collected_rows(node, ctx):
+    """Compound trigger: ``inserted``/``deleted`` → ``TABLE(v_inserted)`` / ``TABLE(v_deleted)``,
+    the rows AFTER EACH ROW collected (the alias, or the pseudo-table's name, kept)."""
+    info = getattr(ctx, "trigger", None)
+    if info is None or getattr(info, "mode", "row") != "compound" or not _pseudo(node):
+        return node
+    coll = info.collections.get(_pseudo(node))
+    if coll is None:
+        ctx.todo(RULE, node, f"{node.name}: not collected by this trigger")
+    fn = exp.Anonymous(this="TABLE", expressions=[exp.Var(this=coll)])
+    fn.meta["oracle_ok"] = True
+    alias = node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(node.name))
+    ctx.fixed(RULE, node, f"{node.name} → TABLE({coll}) (the rows collected AFTER EACH ROW)")
+    return exp.Table(this=fn, alias=alias.copy())
+
+
 @transform(RULE, exp.Select, exp.Update, exp.Delete, order="pre")
 def row_wise(node, ctx):
     info = getattr(ctx, "trigger", None)
-    if info is None:
+    if info is None or getattr(info, "mode", "row") == "compound":
         return node
     if info.timing != "INSTEAD OF":
         for t in node.find_all(exp.Table):

@@ -149,9 +149,14 @@ class ProcConverter:
             mode = "IN OUT" if p.output else "IN"
             ptype = self.param_type(p.type_text)
             line = f"{oname} {mode} {ptype}"
-            if p.default_text is not None:
-                line += " DEFAULT " + self.expr(self.parse_expr_tokens(self._tokens_of(p.default_text))[0]) \
-                    if p.default_text.strip().upper() != "NULL" else " DEFAULT NULL"
+            if p.default_text is not None and p.output:
+                # PLS-00230: OUT and IN OUT parameters cannot have a default; calls converted from the
+                # project that omit it pass a variable holding the default (migrator/plsql/calls.py)
+                self.ctx.note("TS0600", None, f"@{p.name} = {p.default_text.strip()} OUTPUT: a PL/SQL IN OUT "
+                                              f"parameter cannot have a default (PLS-00230), so every caller must "
+                                              f"pass a variable for {oname.upper()}")
+            elif p.default_text is not None:
+                line += " DEFAULT " + self.default_value(p)
             params.append(line)
             if not p.output and p.name.casefold() in _assigned_vars(toks[h.body_start:]):
                 # T-SQL parameters are local copies the body may change; a PL/SQL IN parameter is
@@ -169,6 +174,7 @@ class ProcConverter:
             body_nodes = body_nodes[0].body
         self.prescan(node.text)
         self.scan_labels(body_nodes)
+        self.body_nodes = body_nodes  # temp_tables: table variables as collections (usage scan)
         if h.kind == "function":
             self.ret_tsql = h.returns_text or ""
             self.ret_type = self.param_type(self.ret_tsql)
@@ -193,6 +199,14 @@ class ProcConverter:
         if self.status_out:  # T-SQL returns 0 from a procedure that ends without RETURN n
             body = f"{IND}p_return_status := 0;\n" + body
         return f"{head} AS\n{self.declarations()}BEGIN\n{body}END {name};\n/"
+
+    def default_value(self, p) -> str:
+        """A parameter's DEFAULT, converted (date strings typed after the parameter)."""
+        if p.default_text.strip().upper() == "NULL":
+            return "NULL"
+        from migrator.plsql.statements import typed_literal
+
+        return self.expr(typed_literal(self, self.parse_expr_tokens(self._tokens_of(p.default_text))[0], p.type_text))
 
     def authid(self, options: list[str]) -> str | None:
         """WITH options of a routine header: EXECUTE AS → AUTHID, the rest removed."""
@@ -230,6 +244,7 @@ class ProcConverter:
         self.in_script = True
         self.prescan("\n".join(n.text for n in nodes))
         self.scan_labels(nodes)
+        self.body_nodes = nodes
         body = self.block(nodes, 1)
         decls = self.declarations()
         return (f"DECLARE\n{decls}" if decls else "") + f"BEGIN\n{body}END;\n/"
@@ -263,6 +278,7 @@ class ProcConverter:
     def prescan(self, text: str) -> None:
         """Routine-wide facts decided before converting: @@ROWCOUNT capture, error variables."""
         up = text.upper()
+        self.ctx.xact_abort = bool(re.search(r"\bSET\s+XACT_ABORT\s+ON\b", text, re.I))  # TS0650
         # SAVE TRAN names: a later (or earlier) ROLLBACK TRAN name rolls back to the savepoint
         self.savepoints = {m.group(1).replace(" ", "").casefold()
                            for m in re.finditer(r"\bSAVE\s+TRAN(?:SACTION)?\s+(@?\s*\w+)", text, re.I)}
@@ -327,7 +343,8 @@ class ProcConverter:
     # --- blocks and statements ---------------------------------------------------------
     def block(self, nodes: list[Node], depth: int) -> str:
         out = []
-        for n in nodes:
+        for i, n in enumerate(nodes):
+            self.next_node = nodes[i + 1] if i + 1 < len(nodes) else None  # dml: @@ROWCOUNT after a result set
             out.append(self.stmt(n, depth))
         text = "".join(out)
         return text or IND * depth + "NULL;\n"
@@ -382,7 +399,9 @@ class ProcConverter:
                 return f"{pad}LOOP\n{pre}{pad}{IND}EXIT WHEN NOT ({test});\n{body}{pad}END LOOP;\n"
             return f"{pad}WHILE {test} LOOP\n{body}{pad}END LOOP;\n"
         if isinstance(node, TryCatch):
+            self.in_try = getattr(self, "in_try", 0) + 1  # statements: RAISERROR inside TRY jumps to CATCH
             body = self.block(node.try_body, depth + 1)
+            self.in_try -= 1
             self.in_catch += 1
             if "v_error_message" not in "".join(self.scope.declarations):
                 self.scope.declarations += ["v_error_number NUMBER;", "v_error_message VARCHAR2(4000);"]
@@ -396,8 +415,10 @@ class ProcConverter:
             if getattr(self, "routine_name", None) and not self.in_script:
                 self.scope.variables["@routine_name"] = Var(self.project.names.name(self.routine_name), None,
                                                             "system")
+            self.ctx.in_catch = self.in_catch  # TS0650: XACT_STATE() under XACT_ABORT ON
             handler = self.block(node.catch_body, depth + 2)
             self.in_catch -= 1
+            self.ctx.in_catch = self.in_catch
             grab = (f"{pad}{IND}{IND}v_error_number := SQLCODE;\n"
                     f"{pad}{IND}{IND}v_error_message := SQLERRM;\n")
             if wants_line:  # the first "line N" of the backtrace is where the error was raised
@@ -414,6 +435,7 @@ class ProcConverter:
         from migrator.plsql import statements
 
         _load_extensions()
+        statements.rowcount_guard(self, node)
         for hook in PRE_HOOKS:
             out = hook(self, node, depth)
             if out is not None:
@@ -463,12 +485,19 @@ def _assigned_vars(toks) -> set[str]:
             continue
         words.append((t, t.startswith("@") and not t.startswith("@@")))
         i += 1
-    out, into = set(), False
+    out, into, in_exec = set(), False, False
     for i, (text, is_var) in enumerate(words):
         prev = words[i - 1][0].upper() if i else ""
         nxt = words[i + 1][0].upper() if i + 1 < len(words) else ""
+        up = text.upper()
+        if up in {"EXEC", "EXECUTE"}:
+            in_exec = True
+        elif in_exec and (up in _STATEMENT_WORDS or text == ";"):
+            in_exec = False  # EXEC arguments are constants and variables: a statement word ends them
+        if in_exec and is_var and nxt == "=" and prev not in {"EXEC", "EXECUTE"}:
+            continue  # EXEC p @param = value / sp_executesql …, @param = value: a parameter name
         if is_var and (nxt in {"=", "+=", "-=", "*=", "/=", "%=", "|=", "&=", "^="}
-                       and (prev in {"SET", "SELECT", ",", ")"} or prev.isdigit())
+                       and (prev in {"SET", "SELECT", ",", ")", "EXEC", "EXECUTE"} or prev.isdigit())
                        or nxt in {"OUTPUT", "OUT"} and _ends_argument(words, i + 2) or into):
             out.add(text[1:].casefold())
         up = text.upper()

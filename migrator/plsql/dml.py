@@ -16,9 +16,18 @@ def select(conv, node, depth):
     pad = _pad(depth)
     query = tree
     sel = tree if isinstance(tree, exp.Select) else None
+    limit = getattr(conv, "rowcount_limit", None)
     if sel is not None and sel.expressions and all(isinstance(e, exp.EQ) and _is_var(e.this)
                                                    for e in sel.expressions):
+        if limit:
+            raise Unconvertible("TS0640", f"SELECT @v = … under SET ROWCOUNT {limit}: T-SQL reads only {limit} rows; "
+                                          "add the limit by hand")
         return select_assign(conv, sel, depth)
+    if limit:  # SET ROWCOUNT n: the result set stops after n rows (an existing smaller TOP stays)
+        if not isinstance(query, exp.Select) or query.args.get("limit") is not None or query.args.get("into"):
+            raise Unconvertible("TS0640", f"query under SET ROWCOUNT {limit} with TOP or a set operator: add the "
+                                          "limit by hand")
+        query.set("limit", exp.Limit(expression=exp.Literal.number(limit)))
     if sel is not None and sel.args.get("into") is not None:
         raise Unconvertible("TS0670", "SELECT … INTO a table inside a routine: temp tables are not converted yet"
                             if _temp_into(sel) else "SELECT … INTO a new table inside a routine (DDL in a body)")
@@ -32,11 +41,23 @@ def select(conv, node, depth):
         cur = f"p_result_set{n}"
         conv.extra_params.append(f"{cur} OUT SYS_REFCURSOR")
         conv.ctx.fixed("TS0635", None, f"result set {n} → OUT SYS_REFCURSOR parameter {cur.upper()}")
-        return f"{pad}OPEN {cur} FOR\n{_indent(text, pad + IND)};\n"
+        return f"{pad}OPEN {cur} FOR\n{_indent(text, pad + IND)};\n" + _rows_sent(conv, text, pad)
     cur = f"v_result_set{n}"
     conv.scope.declarations.append(f"{cur} SYS_REFCURSOR;")
     conv.ctx.fixed("TS0635", None, f"result set {n} returned with DBMS_SQL.RETURN_RESULT (implicit result)")
-    return f"{pad}OPEN {cur} FOR\n{_indent(text, pad + IND)};\n{pad}DBMS_SQL.RETURN_RESULT({cur});\n"
+    return f"{pad}OPEN {cur} FOR\n{_indent(text, pad + IND)};\n{pad}DBMS_SQL.RETURN_RESULT({cur});\n" + \
+        _rows_sent(conv, text, pad)
+
+
+def _rows_sent(conv, text: str, pad: str) -> str:
+    """@@ROWCOUNT right after a result set is the number of rows sent; an opened cursor has
+    fetched none yet, so the rows are counted with the same query."""
+    nxt = getattr(conv, "next_node", None)
+    if not conv.scope.uses_rowcount or nxt is None or "@@ROWCOUNT" not in nxt.text.upper():
+        return ""
+    conv.ctx.note("TS0635", None, "@@ROWCOUNT after a result set → COUNT(*) over the same query (rows committed "
+                                  "by others between the two queries can make them differ)")
+    return f"{pad}SELECT COUNT(*) INTO v_rowcount FROM (\n{_indent(text, pad + IND)}\n{pad});\n"
 
 
 def _temp_into(sel) -> bool:

@@ -197,8 +197,7 @@ def _params(conv, h) -> tuple[list[str], dict[str, str]]:
         types[p.name.casefold()] = p.type_text
         line = f"{oname} IN {conv.param_type(p.type_text)}"
         if p.default_text is not None:
-            line += " DEFAULT NULL" if p.default_text.strip().upper() == "NULL" else \
-                " DEFAULT " + conv.expr(conv.parse_expr_tokens(conv._tokens_of(p.default_text))[0])
+            line += " DEFAULT " + conv.default_value(p)
         lines.append(line)
     return lines, types
 
@@ -387,6 +386,7 @@ def multi_tvf(conv, node, h) -> str:
     if len(body_nodes) == 1 and isinstance(body_nodes[0], Block):
         body_nodes = body_nodes[0].body
     conv.prescan(node.text)
+    conv.body_nodes = body_nodes  # temp_tables: table variables as collections (usage scan)
     if state.collect:
         conv.scope.declarations.insert(0, f"{state.coll} {tab} := {tab}();")
     body = conv.block(body_nodes, 1)
@@ -425,6 +425,13 @@ def _return(conv, depth: int) -> str:
 
 
 def _insert(conv, node, depth: int) -> str | None:
+    return insert_into_collection(conv, node, depth, conv.tvf)
+
+
+def insert_into_collection(conv, node, depth: int, st: TvfState) -> str | None:
+    """``INSERT INTO @t [(cols)] VALUES … | SELECT …`` where @t is held in a collection of
+    object type ``st.row`` (a TVF's returned table, or a table variable with
+    ``temp_tables: collection``): one object per row, piped or appended (``_put``)."""
     from migrator.plsql.statements import _parse
 
     tree = _parse(conv, node)
@@ -434,9 +441,10 @@ def _insert(conv, node, depth: int) -> str | None:
         cols = [c.name for c in target.expressions]
         target = target.this
     if not (isinstance(tree, exp.Insert) and isinstance(target, exp.Table) and isinstance(target.this, exp.Parameter)
-            and target.this.name.lstrip("@").casefold() == conv.tvf.var):
+            and target.this.name.lstrip("@").casefold() == st.var):
         return None
-    st = conv.tvf
+    if tree.args.get("returning") is not None:
+        raise Unconvertible(RULE, f"INSERT … OUTPUT into @{st.var}: rewrite by hand")
     names = [c[0].casefold() for c in st.columns]
     cols = cols or [c[0] for c in st.columns]
     for c in cols:
@@ -450,7 +458,9 @@ def _insert(conv, node, depth: int) -> str | None:
             src = exp.union(*[exp.select(*[v.copy() for v in r]) for r in rows], distinct=False) \
                 if len(rows) > 1 else exp.select(*[v.copy() for v in rows[0]])
         else:
-            return "".join(_put(conv, _row_args(conv, st, cols, [conv.expr(v) for v in r]), depth) for r in rows)
+            rc = f"{pad}v_rowcount := {len(rows)};\n" if conv.scope.uses_rowcount else ""  # @@ROWCOUNT after it
+            return "".join(_put(conv, _row_args(conv, st, cols, [conv.expr(v) for v in r]), depth, st)
+                           for r in rows) + rc
     if not isinstance(src, exp.Query):
         raise Unconvertible(RULE, f"INSERT into @{st.var} form not understood")
     first = src
@@ -475,8 +485,11 @@ def _insert(conv, node, depth: int) -> str | None:
     rec = f"r{conv.scope.temp_counter}"
     text = conv.sql(src)
     vals = [f"{rec}.{_attr(conv, n)}" for n in outs]
-    return (f"{pad}FOR {rec} IN (\n{indent(text, pad + IND)}\n{pad}) LOOP\n"
-            f"{_put(conv, _row_args(conv, st, cols, vals), depth + 1)}{pad}END LOOP;\n")
+    count, counted = "", ""
+    if conv.scope.uses_rowcount:  # @@ROWCOUNT after the INSERT: the rows it added
+        count, counted = f"{pad}v_rowcount := 0;\n", f"{pad}{IND}v_rowcount := v_rowcount + 1;\n"
+    return (f"{count}{pad}FOR {rec} IN (\n{indent(text, pad + IND)}\n{pad}) LOOP\n"
+            f"{_put(conv, _row_args(conv, st, cols, vals), depth + 1, st)}{counted}{pad}END LOOP;\n")
 
 
 def _row_args(conv, st, cols, values: list[str]) -> str:
@@ -490,9 +503,9 @@ def _row_args(conv, st, cols, values: list[str]) -> str:
     return f"{st.row}({', '.join(args)})"
 
 
-def _put(conv, obj: str, depth: int) -> str:
+def _put(conv, obj: str, depth: int, st: TvfState | None = None) -> str:
     pad = IND * depth
-    st = conv.tvf
+    st = st or conv.tvf
     if st.collect:
         return f"{pad}{st.coll}.EXTEND;\n{pad}{st.coll}({st.coll}.LAST) := {obj};\n"
     return f"{pad}PIPE ROW ({obj});\n"

@@ -58,10 +58,38 @@ def _needs_query(e: exp.Expression) -> bool:
     return e.find(exp.Select, exp.Subquery, exp.Exists) is not None
 
 
+_DATE_TYPES = {"date", "datetime", "datetime2", "smalldatetime", "datetimeoffset"}
+
+
+def typed_literal(conv, e: exp.Expression, tsql_type: str | None) -> exp.Expression:
+    """A string literal given to a date/time variable or parameter → an Oracle DATE/TIMESTAMP
+    literal (rule TS0262's formats: ``YYYYMMDD``, ISO 8601; ``M/D/YYYY`` with a note). T-SQL
+    converts the string with its own unambiguous rules; Oracle would use the session's
+    ``NLS_DATE_FORMAT``/``NLS_TIMESTAMP_FORMAT`` (ORA-01861 / ORA-01840 at run time)."""
+    if not tsql_type or not (isinstance(e, exp.National) or (isinstance(e, exp.Literal) and e.is_string)):
+        return e
+    base = tsql_type.strip().split("(")[0].strip().strip("[]").lower()
+    if base not in _DATE_TYPES:
+        return e
+    from rules.ts0262_date_literals import to_date
+
+    out = to_date(e, conv.ctx, None)
+    if out is not e:
+        conv.ctx.fixed("TS0262", None, f"date string '{e.name}' for a {base} variable or parameter → typed literal")
+    return out
+
+
+def var_type_of(conv, target: str) -> str | None:
+    """T-SQL type of the PL/SQL variable or parameter named ``target``."""
+    var = next((v for v in conv.scope.variables.values() if v.name == target), None)
+    return var.tsql_type if var is not None else None
+
+
 def assign(conv, target: str, e: exp.Expression, depth: int) -> str:
     """``target := e;`` — or ``SELECT e INTO target FROM DUAL;`` when e holds a subquery
     (PL/SQL expressions cannot; a scalar subquery with no row gives NULL, as in T-SQL)."""
     pad = _pad(depth)
+    e = typed_literal(conv, e, var_type_of(conv, target))
     e = _truncate_for_integer(conv, target, e)
     if _needs_query(e):
         q = exp.select(e.copy()).from_("DUAL")
@@ -166,8 +194,18 @@ def set_(conv, node, depth):
             value = cls(this=exp.Parameter(this=exp.Var(this=name)), expression=value)
         return assign(conv, _var(conv, name), value, depth)
     option = w[1] if len(w) > 1 else ""
+    merged = [x for x in w[2:] if x in _MERGED_STATEMENT]
+    if merged and option != "TRANSACTION":
+        raise Unconvertible("TS0640", f"SET {option} followed by {merged[0]} … in one statement (no ';' between "
+                                      "them): split the statements by hand")
     if option in SET_OPTION_WORDS or option == "TRANSACTION":
-        if option == "XACT_ABORT":
+        values = [x for x in w[2:] if x not in {",", ";"}]
+        if option == "ROWCOUNT":
+            return _set_rowcount(conv, node, depth)
+        semantic = _SEMANTIC_OPTIONS.get((option, values[-1] if values else ""), _SEMANTIC_OPTIONS.get((option, "*")))
+        if semantic:
+            conv.ctx.note("TS0640", None, f"SET {option} {' '.join(values)} removed: {semantic}")
+        elif option == "XACT_ABORT":
             conv.ctx.note("TS0640", None, "SET XACT_ABORT removed: in Oracle an unhandled error rolls back the "
                                           "failed call's work to its implicit savepoint, not the whole transaction")
         elif option == "TRANSACTION":
@@ -185,6 +223,67 @@ def set_(conv, node, depth):
 
 def _only_statement(node) -> bool:
     return False
+
+
+def _set_rowcount(conv, node, depth) -> str:
+    """``SET ROWCOUNT n`` … ``SET ROWCOUNT 0`` in the routine's own statement list: the result
+    sets in between get ``FETCH FIRST n ROWS ONLY`` (dml.select); any other SQL statement in
+    between, or SET ROWCOUNT inside IF/WHILE or with a variable, is a TODO (it limited those too)."""
+    toks = [t for t in node.tokens[2:] if t.text != ";"]
+    n = toks[0].text if len(toks) == 1 and toks[0].token_type.name == "NUMBER" else None
+    if n == "0" and not getattr(conv, "rowcount_limit", None):
+        conv.ctx.fixed("TS0640", None, "SET ROWCOUNT 0 removed (no limit)")
+        return ""
+    if n is None or depth != 1:
+        raise Unconvertible("TS0640", "SET ROWCOUNT n here (a variable, inside IF/WHILE, or between script "
+                                      "statements) limits the rows of the statements that follow: add FETCH FIRST n "
+                                      "ROWS ONLY to them by hand")
+    conv.rowcount_limit = int(n) or None
+    if n != "0":
+        conv.ctx.fixed("TS0640", None, f"SET ROWCOUNT {n} → FETCH FIRST {n} ROWS ONLY on the result sets that follow")
+    else:
+        conv.ctx.fixed("TS0640", None, "SET ROWCOUNT 0 removed (no limit)")
+    return ""
+
+
+def rowcount_guard(conv, node) -> None:
+    """Statements under ``SET ROWCOUNT n`` other than result sets: T-SQL stops them after n
+    rows too; not converted by the rules (TODO)."""
+    if not getattr(conv, "rowcount_limit", None):
+        return
+    if node.keyword in {"INSERT", "UPDATE", "DELETE", "MERGE", "EXEC", "EXECUTE", "WITH", "FETCH", "OPEN"}:
+        raise Unconvertible("TS0640", f"{node.keyword} under SET ROWCOUNT {conv.rowcount_limit}: T-SQL stops it after "
+                                      f"{conv.rowcount_limit} rows; add the limit by hand")
+
+
+# words that start another statement: a SET option statement never holds them (the segmenter merges
+# ``SET NOCOUNT ON`` + a DML statement without ';' when it cannot tell them apart)
+_MERGED_STATEMENT = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "EXEC", "EXECUTE", "PRINT", "IF", "WHILE",
+                     "DECLARE", "BEGIN", "RETURN", "RAISERROR", "THROW", "TRUNCATE", "WAITFOR", "GOTO", "FETCH",
+                     "OPEN", "CLOSE", "DEALLOCATE", "COMMIT", "ROLLBACK", "SAVE", "CREATE", "DROP", "ALTER"}
+
+# SET options whose removal changes what later statements do: (option, value or "*") -> the difference
+_SEMANTIC_OPTIONS = {
+    ("ANSI_NULLS", "OFF"): "with ANSI_NULLS OFF T-SQL treated '= NULL' as IS NULL; Oracle never does",
+    ("CONCAT_NULL_YIELDS_NULL", "OFF"): "T-SQL treated NULL as '' in + concatenation; Oracle || does the same, "
+                                        "but check string + operands the conversion marked",
+    ("ANSI_WARNINGS", "OFF"): "T-SQL returned NULL for divide by zero / overflow and truncated strings silently; "
+                              "Oracle raises errors",
+    ("ARITHABORT", "OFF"): "T-SQL went on after arithmetic errors; Oracle raises them",
+    ("ARITHIGNORE", "ON"): "T-SQL returned NULL for arithmetic errors; Oracle raises them",
+    ("DATEFORMAT", "*"): "T-SQL read later date strings in this order; the conversion reads them with fixed formats "
+                         "(YYYYMMDD, ISO 8601; M/D/YYYY as month first, noted)",
+    ("DATEFIRST", "*"): "DATEPART(weekday) / DATENAME numbering depended on it; check the converted weekday logic",
+    ("LANGUAGE", "*"): "month/day names and date string order depended on it; Oracle uses NLS_DATE_LANGUAGE",
+    ("LOCK_TIMEOUT", "*"): "T-SQL waited at most this long for locks; Oracle waits without limit (use "
+                           "SELECT … FOR UPDATE WAIT n where it matters)",
+    ("IMPLICIT_TRANSACTIONS", "ON"): "T-SQL opened a transaction that the caller must commit; Oracle always does so "
+                                     "(same effect), but COMMIT/ROLLBACK placement should be checked",
+    ("TEXTSIZE", "*"): "T-SQL truncated LOB values returned to the client at this size; Oracle does not",
+    ("NOEXEC", "ON"): "T-SQL compiled but did not run the later statements; Oracle runs them",
+    ("PARSEONLY", "ON"): "T-SQL only parsed the later statements; Oracle runs them",
+    ("FMTONLY", "ON"): "T-SQL returned only result set metadata; Oracle runs the statements",
+}
 
 
 from migrator.plsql.converter import SET_OPTIONS as SET_OPTION_WORDS  # noqa: E402
@@ -247,16 +346,54 @@ def goto(conv, node, depth):
     return f"{_pad(depth)}GOTO {name.lower()};\n"
 
 
+SLEEP_MAX = 3600  # DBMS_SESSION.SLEEP raises ORA-38148 above 3600 seconds per call
+
+
 def waitfor(conv, node, depth):
+    """``WAITFOR DELAY 'hh:mm[:ss[.fff]]'`` → ``DBMS_SESSION.SLEEP`` in calls of at most an hour;
+    ``WAITFOR TIME 'hh:mm[:ss]'`` → sleep until that time today (tomorrow when it has passed)."""
     w = _words(node)
-    if len(w) >= 3 and w[1] == "DELAY" and node.tokens[2].token_type.name in {"STRING", "NATIONAL_STRING"}:
-        m = re.fullmatch(r"(\d+):(\d+)(?::(\d+)(?:\.(\d+))?)?", node.tokens[2].text.strip())
-        if m:
+    pad = _pad(depth)
+    if len(w) == 3 and w[1] in {"DELAY", "TIME"} and node.tokens[2].token_type.name in {"STRING", "NATIONAL_STRING"}:
+        m = re.fullmatch(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?", node.tokens[2].text.strip())
+        if m and int(m.group(1)) < 24 and int(m.group(2)) < 60 and int(m.group(3) or 0) < 60:
             h, mi, s, frac = m.groups()
             secs = int(h) * 3600 + int(mi) * 60 + int(s or 0) + (float("0." + frac) if frac else 0)
+            if w[1] == "TIME":
+                return _wait_until(conv, secs, node.tokens[2].text.strip(), depth)
             conv.ctx.fixed("TS0640", None, "WAITFOR DELAY → DBMS_SESSION.SLEEP")
-            return f"{_pad(depth)}DBMS_SESSION.SLEEP({secs:g});\n"
-    raise Unconvertible("TS0640", "WAITFOR form not converted (only WAITFOR DELAY 'hh:mm:ss')")
+            if secs == 0:
+                return f"{pad}NULL; -- WAITFOR DELAY '{node.tokens[2].text.strip()}'\n"
+            if secs <= SLEEP_MAX:
+                return f"{pad}DBMS_SESSION.SLEEP({secs:g});\n"
+            hours, rest = divmod(secs, SLEEP_MAX)
+            note = f"-- DBMS_SESSION.SLEEP takes at most {SLEEP_MAX} s a call (ORA-38148)"
+            out = f"{pad}DBMS_SESSION.SLEEP({SLEEP_MAX}); {note}\n" if hours == 1 else \
+                (f"{pad}FOR i IN 1 .. {int(hours)} LOOP {note}\n{pad}{IND}DBMS_SESSION.SLEEP({SLEEP_MAX});\n"
+                 f"{pad}END LOOP;\n")
+            return out + (f"{pad}DBMS_SESSION.SLEEP({round(rest, 3):g});\n" if rest else "")
+    raise Unconvertible("TS0640", "WAITFOR form not converted (only WAITFOR DELAY / TIME with a literal "
+                                  "'hh:mm[:ss]')")
+
+
+def _wait_until(conv, secs: float, text: str, depth: int) -> str:
+    """Sleep until a time of day: today, or tomorrow when it has passed (T-SQL WAITFOR TIME)."""
+    pad = _pad(depth)
+    for decl in ("v_wait_until DATE;", "v_wait_seconds NUMBER;"):
+        if decl not in conv.scope.declarations:
+            conv.scope.declarations.append(decl)
+    conv.ctx.fixed("TS0640", None, "WAITFOR TIME → DBMS_SESSION.SLEEP until that time of day (SYSDATE: the database "
+                                   "server's clock, as GETDATE() read SQL Server's), at most an hour per call")
+    frac = " (fractions of a second dropped)" if secs != int(secs) else ""
+    return (f"{pad}v_wait_until := TRUNC(SYSDATE) + {int(secs)} / 86400; -- WAITFOR TIME '{text}'{frac}\n"
+            f"{pad}IF v_wait_until < SYSDATE THEN\n"
+            f"{pad}{IND}v_wait_until := v_wait_until + 1; -- passed today: tomorrow\n"
+            f"{pad}END IF;\n"
+            f"{pad}LOOP\n"
+            f"{pad}{IND}v_wait_seconds := ROUND((v_wait_until - SYSDATE) * 86400);\n"
+            f"{pad}{IND}EXIT WHEN v_wait_seconds <= 0;\n"
+            f"{pad}{IND}DBMS_SESSION.SLEEP(LEAST(v_wait_seconds, {SLEEP_MAX}));\n"
+            f"{pad}END LOOP;\n")
 
 
 # --- errors ----------------------------------------------------------------------------
@@ -323,6 +460,11 @@ def raiserror(conv, node, depth):
         return f"{pad}DBMS_OUTPUT.PUT_LINE({text});\n"
     if severity is None:
         conv.ctx.note("TS0620", None, "RAISERROR severity is not a literal: treated as an error (severity > 10)")
+    nxt = getattr(conv, "next_node", None)
+    if not getattr(conv, "in_try", 0) and nxt is not None and not (
+            getattr(nxt, "keyword", "") in {"RETURN", "ROLLBACK", "THROW", "RAISERROR", "COMMIT"}):
+        conv.ctx.note("TS0620", None, "RAISERROR outside TRY does not stop T-SQL: the statements after it ran; "
+                                      "RAISE_APPLICATION_ERROR stops here (move them before it if they must run)")
     return f"{pad}RAISE_APPLICATION_ERROR({code}, {text});\n"
 
 

@@ -163,6 +163,8 @@ class TempState:
         self.definitions: dict[str, str] = {}  # '#t' -> normalised definition text
         self.columns: dict[str, list[tuple[str, str]]] = {}  # key -> [(column, T-SQL type)]
         self.table_params: dict[str, str] = {}  # 'ids' -> p_ids
+        self.identity: dict[str, tuple[str, int, int]] = {}  # key -> (identity column, seed, increment)
+        self.collections: dict[str, object] = {}  # '@t' -> functions.TvfState (temp_tables: collection)
 
 
 def state(conv) -> TempState:
@@ -205,7 +207,42 @@ def resolve(conv, key: str, node=None) -> str:
         creators = ", ".join(sorted(defs))
         conv.ctx.note(RULE, node, f"{key} is created by the caller ({creators}): global temporary table {name}")
     st.names[key] = name
+    ident = {_identity_in_text(d) for d in defs.values()}
+    if len(ident) == 1 and None not in ident:  # INSERTs here number the rows like the creator's IDENTITY
+        st.identity[key] = next(iter(ident))
     return name
+
+
+_IDENTITY_TEXT = re.compile(r"(\[[^\]]+\]|\w+)\s+\w+(?:\s*\([^)]*\))?\s+identity\b\s*(?:\(\s*(-?\d+)\s*,\s*(-?\d+)\s*\))?")
+
+
+def _identity_in_text(definition: str) -> tuple[str, int, int] | None:
+    """(column, seed, increment) of the IDENTITY column in a normalised CREATE TABLE text."""
+    m = _IDENTITY_TEXT.search(definition)
+    if not m:
+        return None
+    return m.group(1).strip("[]"), int(m.group(2) or 1), int(m.group(3) or 1)
+
+
+def _identity_of(schema: exp.Schema) -> tuple[str, int, int] | None:
+    for c in schema.expressions:
+        if not isinstance(c, exp.ColumnDef):
+            continue
+        for cons in c.constraints:
+            k = cons.args.get("kind")
+            if isinstance(k, exp.GeneratedAsIdentityColumnConstraint):
+                def num(e, default):
+                    if e is None:
+                        return default
+                    if isinstance(e, exp.Neg):
+                        return -int(e.this.name)
+                    return int(e.name)
+                try:
+                    return c.name, num(k.args.get("start"), 1), num(k.args.get("increment"), 1)
+                except (ValueError, AttributeError):
+                    raise Unconvertible(RULE, f"IDENTITY column {c.name} of a temp table: seed or increment not "
+                                              "understood")
+    return None
 
 
 def _gtt_ddl(conv, create: exp.Create, name: str) -> str:
@@ -296,6 +333,15 @@ def hook(conv, node, depth):
         return f"{IND * depth}NULL; -- CREATE INDEX on a temp table: see the setup script\n"
     if kw in {"SELECT", "WITH"} and _defined_key(node):
         return select_into(conv, node, depth)
+    colls = getattr(getattr(conv, "temp_state", None), "collections", None)
+    if colls and kw in {"INSERT", "DELETE", "TRUNCATE"}:
+        out = collection_statement(conv, node, depth, colls)
+        if out is not None:
+            return out
+    if kw in {"INSERT", "WITH"}:
+        key = _insert_key(conv, toks)
+        if key is not None and key in getattr(getattr(conv, "temp_state", None), "identity", {}):
+            return insert_identity(conv, node, depth, key)
     if kw == "DECLARE" and len(toks) > 2 and any(word(t) == "TABLE" for t in toks[1:5]) \
             and toks[1].text.startswith("@"):
         return declare_table(conv, node, depth)
@@ -324,7 +370,18 @@ def create_table(conv, node, depth):
         return _gtt_ddl(conv, t, name)
 
     name = _register(conv, key, _norm(node.text), columns, ddl, node)
+    _register_identity(conv, key, _identity_of(tree.this))
     return _delete(name, depth)
+
+
+def _register_identity(conv, key: str, ident) -> None:
+    if ident is None:
+        return
+    state(conv).identity[key] = ident
+    conv.ctx.note(RULE, None, f"{key}: IDENTITY column {ident[0]} numbered by the INSERTs from the rows already in "
+                              f"the table (MAX + increment), so it restarts at {ident[1]} on each call as in T-SQL; "
+                              "after a DELETE of the highest rows their numbers are given again (T-SQL never reuses "
+                              "an identity value)")
 
 
 def _table(name: str) -> exp.Table:
@@ -357,6 +414,11 @@ def declare_table(conv, node, depth):
         raise Unconvertible(RULE, "DECLARE @t TABLE form not understood")
     out = ""
     for item in tree.expressions:
+        if getattr(conv.project.config, "temp_tables", "gtt") == "collection":
+            coll = declare_collection(conv, item, depth)
+            if coll is not None:
+                out += coll
+                continue
         kind = item.args.get("kind")
         names = item.this if isinstance(item.this, list) else [item.this]
         if not isinstance(kind, exp.Schema) or len(names) != 1:
@@ -374,8 +436,304 @@ def declare_table(conv, node, depth):
             return _gtt_ddl(conv, exp.Create(this=schema, kind="TABLE"), name)
 
         name = _register(conv, key, _norm(item.sql(dialect="tsql")), columns, ddl, node)
+        _register_identity(conv, key, _identity_of(kind))
         out += _delete(name, depth)
     return out
+
+
+# --- table variables as PL/SQL collections (temp_tables: collection) ----------------------
+
+def _walk(nodes):
+    """Every statement and IF/WHILE condition (tokens) under ``nodes``."""
+    for n in nodes or []:
+        if isinstance(n, Statement):
+            yield n, n.tokens
+        elif isinstance(n, If):
+            yield None, n.cond_tokens
+            yield from _walk([x for x in (n.then, n.else_) if x is not None])
+        elif isinstance(n, Block):
+            yield from _walk(n.body)
+        elif hasattr(n, "try_body"):
+            yield from _walk(n.try_body)
+            yield from _walk(n.catch_body)
+        elif hasattr(n, "cond_tokens"):  # WHILE
+            yield None, n.cond_tokens
+            yield from _walk([n.body] if n.body is not None else [])
+        else:
+            yield n, getattr(n, "tokens", [])
+
+
+def _mentions_var(toks, name: str) -> bool:
+    for i, t in enumerate(toks):
+        if t.text == "@" and i + 1 < len(toks) and toks[i + 1].text.casefold() == name:
+            return True
+        if t.text.startswith("@") and t.text[1:].casefold() == name:
+            return True
+    return False
+
+
+def collection_blocker(conv, name: str) -> str | None:
+    """Why table variable @name cannot be a collection in this routine (None: it can). A
+    collection is read in SQL with TABLE(v_t) and filled by INSERT; it cannot be changed
+    row by row in SQL (UPDATE, DELETE … WHERE, MERGE, OUTPUT INTO) nor seen by dynamic SQL."""
+    nodes = getattr(conv, "body_nodes", None)
+    if nodes is None:
+        return "its routine's statements are not known here"
+    for st, toks in _walk(nodes):
+        if not _mentions_var(toks, name):
+            continue
+        if st is None:
+            continue  # IF / WHILE condition: a read
+        kw = st.keyword
+        if kw == "DECLARE":
+            continue
+        if kw in {"EXEC", "EXECUTE"}:
+            return "it appears in an EXEC (dynamic SQL cannot see a PL/SQL variable)"
+        try:
+            tree = _parse(conv, st)
+        except Unconvertible:
+            return "a statement using it is not understood"
+        for t in tree.find_all(exp.Table):
+            if not (isinstance(t.this, exp.Parameter) and t.this.name.lstrip("@").casefold() == name):
+                continue
+            parent = t.parent.parent if isinstance(t.parent, exp.Schema) else t.parent
+            role = t.arg_key if not isinstance(t.parent, exp.Schema) else t.parent.arg_key
+            if isinstance(parent, exp.Insert) and role == "this":
+                if tree.find(exp.Returning) is not None or isinstance(tree.expression, exp.Command):
+                    return "INSERT … OUTPUT/EXEC into it"
+                continue
+            if isinstance(parent, (exp.Update, exp.Merge)) and role == "this":
+                return f"{type(parent).__name__.upper()} changes its rows in place"
+            if isinstance(parent, exp.Delete) and role == "this":
+                if parent.args.get("where") is not None or parent.args.get("using"):
+                    return "DELETE … WHERE removes some of its rows"
+                continue
+            if isinstance(parent, exp.Returning) or t.find_ancestor(exp.Returning) is not None:
+                return "OUTPUT … INTO it"
+        if isinstance(tree, (exp.Update, exp.Delete)) and tree.args.get("from_") is not None:
+            target = tree.this
+            if isinstance(target, exp.Table) and any(
+                    (x.alias or "").casefold() == target.name.casefold() and isinstance(x.this, exp.Parameter)
+                    and x.this.name.lstrip("@").casefold() == name for x in tree.find_all(exp.Table)):
+                return f"{type(tree).__name__.upper()} … FROM it by alias changes its rows in place"
+    return None
+
+
+def declare_collection(conv, item, depth) -> str | None:
+    """``DECLARE @t TABLE (…)`` → ``v_t <ROUTINE>_T_TAB := <ROUTINE>_T_TAB();`` with the object
+    and collection types in the setup script, when the routine only fills it with INSERT,
+    empties it with DELETE/TRUNCATE and reads it in queries; else None (global temporary
+    table, with a note)."""
+    from migrator.names import var_name
+    from migrator.plsql.functions import TvfState
+
+    kind = item.args.get("kind")
+    names = item.this if isinstance(item.this, list) else [item.this]
+    if not isinstance(kind, exp.Schema) or len(names) != 1:
+        return None
+    raw = names[0].this.name if isinstance(names[0], exp.Parameter) else names[0].name
+    key = "@" + raw.casefold()
+    blocker = collection_blocker(conv, raw.casefold())
+    cols = []
+    for c in kind.expressions:
+        if not isinstance(c, exp.ColumnDef):
+            continue
+        default = None
+        for cons in c.constraints:
+            k = cons.args.get("kind")
+            if isinstance(k, (exp.GeneratedAsIdentityColumnConstraint, exp.ComputedColumnConstraint)):
+                blocker = blocker or f"column {c.name} is IDENTITY or computed"
+            if isinstance(k, exp.DefaultColumnConstraint):
+                default = k.this
+        ctype = c.args.get("kind")
+        if ctype is None:
+            blocker = blocker or f"column {c.name} has no type"
+            continue
+        cols.append((c.name, conv.oracle_type(ctype.meta.get("tsql") or ctype.sql(dialect="tsql")), default))
+    if blocker:
+        conv.ctx.note(RULE, None, f"table variable {key} kept as a global temporary table (temp_tables: collection "
+                                  f"not possible: {blocker})")
+        return None
+    owner = default_name(_owner(conv))
+    base = f"{owner}_{default_name(raw)}"[:120]
+    row, tab = f"{base}_ROW", f"{base}_TAB"
+    body = ",\n".join(f"{IND}{conv.project.names.name(c)} {t}" for c, t, _d in cols)
+    conv.ctx.setup[f"30-type-{row}"] = f"CREATE OR REPLACE TYPE {row} AS OBJECT (\n{body}\n);\n/"
+    conv.ctx.setup[f"31-type-{tab}"] = f"CREATE OR REPLACE TYPE {tab} AS TABLE OF {row};\n/"
+    coll = var_name(raw, getattr(conv.project.config, "var_prefix", "v_"))
+    st = state(conv)
+    cstate = TvfState(raw.casefold(), row, cols, collect=True, coll=coll)
+    st.collections[key] = cstate
+    tables = getattr(conv.ctx, "tvf_tables", None)
+    if tables is None:
+        tables = conv.ctx.tvf_tables = {}
+    tables[raw.casefold()] = coll  # FROM @t → FROM TABLE(v_t) (TS0655)
+    conv.scope.declarations.append(f"{coll} {tab} := {tab}();")
+    conv.ctx.fixed(RULE, None, f"table variable {key} → collection {coll.upper()} of {tab} (types in the setup "
+                               "script): like the table variable, its rows survive a ROLLBACK")
+    if any(isinstance(c, (exp.PrimaryKey, exp.UniqueColumnConstraint)) or isinstance(c, exp.Constraint)
+           for c in kind.expressions) or any(isinstance(cons.args.get("kind"), (exp.PrimaryKeyColumnConstraint,
+                                                                              exp.UniqueColumnConstraint,
+                                                                              exp.CheckColumnConstraint,
+                                                                              exp.NotNullColumnConstraint))
+                                             for c in kind.expressions if isinstance(c, exp.ColumnDef)
+                                             for cons in c.constraints):
+        conv.ctx.note(RULE, None, f"table variable {key}: its PRIMARY KEY / UNIQUE / CHECK / NOT NULL constraints are "
+                                  "not enforced on the collection")
+    return ""  # empty from the start of the routine (its initializer): T-SQL does not empty it again when a
+    # DECLARE inside a loop runs again
+
+
+def collection_statement(conv, node, depth, colls) -> str | None:
+    """INSERT into / DELETE (all rows) / TRUNCATE of a table variable held in a collection."""
+    from migrator.plsql.functions import insert_into_collection
+
+    toks = node.tokens
+    i = 1
+    if node.keyword in {"DELETE", "TRUNCATE"}:
+        while i < len(toks) and word(toks[i]) in {"FROM", "TABLE"}:
+            i += 1
+    elif i < len(toks) and word(toks[i]) == "INTO":
+        i += 1
+    if i >= len(toks):
+        return None
+    raw = toks[i + 1].text if toks[i].text == "@" and i + 1 < len(toks) else toks[i].text[1:] \
+        if toks[i].text.startswith("@") else None
+    cstate = colls.get("@" + raw.casefold()) if raw else None
+    if cstate is None:
+        return None
+    if node.keyword == "INSERT":
+        out = insert_into_collection(conv, node, depth, cstate)
+        if out is None:
+            raise Unconvertible(RULE, f"INSERT into table variable @{raw} form not understood")
+        return out
+    rest = [t for t in toks[i + (2 if toks[i].text == "@" else 1):] if t.text != ";"]
+    if rest:
+        raise Unconvertible(RULE, f"{node.keyword} of table variable @{raw} with more clauses")
+    out = f"{IND * depth}{cstate.coll}.DELETE;\n"
+    if conv.scope.uses_rowcount:
+        out = f"{IND * depth}v_rowcount := {cstate.coll}.COUNT;\n" + out
+    return out
+
+
+# --- INSERT into a temp table with an IDENTITY column ------------------------------------
+
+def _insert_key(conv, toks) -> str | None:
+    """Temp table / table variable key of ``INSERT [INTO] #t|@t …`` (also after a WITH clause),
+    resolved so that a table created by a caller is known (only when it has an IDENTITY column:
+    otherwise TS0671 names it, and this routine's temp-table state is not started)."""
+    st = getattr(conv, "temp_state", None)
+    known = st.names if st is not None else {}
+    depth = 0
+    for i, t in enumerate(toks):
+        depth += {"(": 1, ")": -1}.get(t.text, 0)
+        if depth == 0 and word(t) == "INSERT":
+            j = i + 1
+            if j < len(toks) and word(toks[j]) == "INTO":
+                j += 1
+            if j < len(toks) and (toks[j].text == "@" or toks[j].text.startswith("@")):
+                raw = toks[j + 1].text if toks[j].text == "@" and j + 1 < len(toks) else toks[j].text[1:]
+                key = "@" + raw.casefold()
+                return key if key in known else None
+            key = _temp_at(toks, j)
+            if key is None or key in known:
+                return key
+            defs = project_definitions(conv.project.catalog, key).values()
+            if not any(_identity_in_text(d) for d in defs):
+                return None  # no IDENTITY: the statement is converted as any other (TS0671 names the table)
+            try:
+                resolve(conv, key)
+            except Unconvertible:
+                return None  # reported where the statement is converted
+            return key
+    return None
+
+
+def insert_identity(conv, node, depth, key):
+    """``INSERT INTO #t (cols) SELECT|VALUES …`` where #t has ``IDENTITY(seed, incr)``: the GTT
+    lives for the session, so its identity would go on from the last call's numbers; the
+    INSERT gives the numbers itself, after the rows already there (T-SQL: seed on the first
+    row after CREATE TABLE, in the order of the SELECT's ORDER BY)::
+
+        INSERT INTO TT_T (ID, NAME)
+        SELECT (SELECT NVL(MAX(ID), 0) FROM TT_T) + ROWNUM, Q.NAME
+        FROM (SELECT NAME FROM CUSTOMERS ORDER BY NAME) Q;
+    """
+    from migrator.plsql.statements import _indent
+
+    st = state(conv)
+    col, seed, incr = st.identity[key]
+    tree = _parse(conv, node)
+    if not isinstance(tree, exp.Insert):
+        return None
+    target = tree.this
+    cols = [c.name for c in target.expressions] if isinstance(target, exp.Schema) else None
+    if cols and any(c.casefold() == col.casefold() for c in cols):
+        return None  # explicit identity values (SET IDENTITY_INSERT ON): inserted as they are
+    if tree.args.get("returning") is not None:
+        raise Unconvertible(RULE, f"INSERT … OUTPUT into {key}, which has an IDENTITY column: rewrite by hand")
+    if cols is None:
+        cols = [c for c, _t in st.columns.get(key, []) if c.casefold() != col.casefold()]
+        if not cols:
+            raise Unconvertible(RULE, f"INSERT into {key} without a column list: its columns are not known here")
+    src = tree.expression
+    names = conv.project.names
+    if isinstance(src, exp.Values):
+        rows = [list(t.expressions) for t in src.expressions]
+        if any(len(r) != len(cols) for r in rows):
+            raise Unconvertible(RULE, f"INSERT into {key}: the VALUES do not match the columns")
+        branches = [exp.select(exp.alias_(exp.Literal.number(i + 1), "rn_"),
+                               *[exp.alias_(v.copy(), f"c{j + 1}") for j, v in enumerate(r)]) for i, r in enumerate(rows)]
+        q = branches[0] if len(branches) == 1 else exp.union(*branches, distinct=False)
+        rn, outs = "Q.RN_", [f"Q.C{j + 1}" for j in range(len(cols))]
+    elif isinstance(src, exp.Query):
+        q = src.copy()
+        first = q
+        while isinstance(first, exp.SetOperation):
+            first = first.this
+        if not isinstance(first, exp.Select) or any(isinstance(e, exp.Star) or isinstance(e, exp.Column) and
+                                                   isinstance(e.this, exp.Star) for e in first.expressions):
+            raise Unconvertible(RULE, f"INSERT into {key} … SELECT *: list the columns (the identity column is "
+                                      "numbered here)")
+        if len(first.expressions) != len(cols):
+            raise Unconvertible(RULE, f"INSERT into {key}: the SELECT list does not match the columns")
+        with_ = tree.args.get("with_") or tree.args.get("with")
+        if with_ is not None:
+            if not isinstance(q, exp.Select):
+                raise Unconvertible(RULE, f"WITH … INSERT into {key} … UNION: rewrite by hand")
+            q.set("with_", with_.copy())
+        renamed = {e.alias_or_name.casefold(): f"c{j + 1}" for j, e in enumerate(first.expressions) if e.alias_or_name}
+        first.set("expressions", [exp.alias_(e.this.copy() if isinstance(e, exp.Alias) else e.copy(), f"c{j + 1}")
+                                  for j, e in enumerate(first.expressions)])
+        _order_by_output(q, renamed)
+        rn, outs = "ROWNUM", [f"Q.C{j + 1}" for j in range(len(cols))]
+    else:
+        raise Unconvertible(RULE, f"INSERT into {key} (IDENTITY column) form not understood")
+    name = st.names[key]
+    idcol = names.name(col)
+    agg = "MAX" if incr > 0 else "MIN"
+    step = "+ " if incr == 1 else f"+ {incr} * " if incr > 0 else f"- {-incr} * " if incr != -1 else "- "
+    base = f"(SELECT NVL({agg}({idcol}), {seed - incr}) FROM {name})"
+    inner = conv.sql(q)
+    pad = IND * depth
+    text = (f"INSERT INTO {name} ({idcol}, {', '.join(names.name(c) for c in cols)})\n"
+            f"SELECT {base} {step}{rn}, {', '.join(outs)}\nFROM (\n{_indent(inner, IND)}\n) Q;")
+    conv.ctx.fixed(RULE, None, f"INSERT into {key}: IDENTITY column {col} numbered from the rows already in {name}")
+    out = _indent(text, pad) + "\n"
+    if conv.scope.uses_rowcount:
+        out += f"{pad}v_rowcount := SQL%ROWCOUNT;\n"
+    return out
+
+
+def _order_by_output(q: exp.Expression, renamed: dict[str, str]) -> None:
+    """ORDER BY an output column (alias or name) of a query whose outputs were renamed C1…Cn."""
+    order = q.args.get("order")
+    if order is None:
+        return
+    for o in order.expressions:
+        e = o.this if isinstance(o, exp.Ordered) else o
+        if isinstance(e, exp.Column) and not e.table and e.name.casefold() in renamed:
+            e.replace(exp.column(renamed[e.name.casefold()]))
 
 
 # --- SELECT … INTO #t -----------------------------------------------------------------
