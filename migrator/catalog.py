@@ -163,7 +163,7 @@ class Catalog:
             "nullable": not any(isinstance(c, (exp.NotNullColumnConstraint, exp.PrimaryKeyColumnConstraint))
                                 and not (isinstance(c, exp.NotNullColumnConstraint) and c.args.get("allow_null"))
                                 for c in cons),
-            "identity": any(isinstance(c, exp.GeneratedAsIdentityColumnConstraint) for c in cons),
+            "identity": any(isinstance(c, (exp.GeneratedAsIdentityColumnConstraint, exp.AutoIncrementColumnConstraint)) for c in cons),
             "computed": bool(computed),
         }
         if computed:

@@ -48,6 +48,19 @@ def default_name(name: str) -> str:
     return s
 
 
+_DEFAULTS: dict[str, str] = {}
+
+
+def _default_name(name: str) -> str:
+    """``default_name``, remembered: names outside the map are met again and again."""
+    hit = _DEFAULTS.get(name)
+    if hit is None:
+        if len(_DEFAULTS) > 100_000:
+            _DEFAULTS.clear()
+        hit = _DEFAULTS[name] = default_name(name)
+    return hit
+
+
 def var_name(name: str, prefix: str = "v_") -> str:
     """``@Foo`` → ``v_foo`` (lower case reads as a local in PL/SQL)."""
     base = name.lstrip("@")
@@ -89,7 +102,7 @@ class NameMap:
         key = ident.casefold()
         hit = self.map.get(key)
         if hit is None:
-            hit = self.overrides.get(key) or default_name(ident)
+            hit = self.overrides.get(key) or _default_name(ident)
         return hit
 
     def schema(self, schema: str) -> str | None:

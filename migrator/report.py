@@ -88,7 +88,10 @@ def print_summary(report: dict, console) -> None:
                                                                ("info", "note", "todo", "error")])
         console.print(r)
     m = s.get("model")
-    if m:
+    if m and m.get("error"):
+        console.print(f"[red]model {m['model_id']} could not run[/red]: {m['error']} ({m['routed']} marked units keep "
+                      "their markers)")
+    elif m:
         console.print(f"model {m['model_id']}: {m['routed']} marked units sent, {m['accepted']} converted (review), "
                       f"{m['suggested']} suggested, {m['rejected']} rejected by the guardrail/validation "
                       f"({m['attempts']} attempts, {m['from_cache']} from cache)")

@@ -143,13 +143,24 @@ class Context:
         """File span of a sqlglot node (from token offsets in its meta), else the statement's."""
         if node is not None and self.locate is not None and isinstance(node, exp.Expression):
             starts, ends = [], []
-            for n in node.walk():
-                m = n.meta if n._meta else None
+            Expr = exp.Expr
+            order, i = [node], 0
+            while i < len(order):  # node.walk()'s breadth-first order, unrolled (hot: every change)
+                n = order[i]
+                i += 1
+                m = n._meta
                 if m and "start" in m and "end" in m:
                     starts.append(m["start"])
                     ends.append(m["end"])
                     if len(starts) > 64:
                         break
+                for vs in n.args.values():
+                    if isinstance(vs, list):
+                        for v in vs:
+                            if isinstance(v, Expr):
+                                order.append(v)
+                    elif isinstance(vs, Expr):
+                        order.append(vs)
             if starts:
                 try:
                     return self.locate(min(starts), max(ends) + 1)
@@ -214,6 +225,8 @@ class Engine:
     def _fns(self, cls: type, tag: str) -> tuple[tuple, tuple]:
         pre, post = self._lists[tag]
         fns = (tuple(self._for(cls, tag + "pre", pre)), tuple(self._for(cls, tag + "post", post)))
+        if fns == _NO_FNS:
+            fns = _NO_FNS  # one object: the traversal tests it by identity
         self._tables[tag][cls] = fns
         return fns
 
@@ -229,10 +242,14 @@ class Engine:
     # (a node of another class is visited afresh; one of the same class has its children
     # visited); then the children, left to right, replaced in place when a transform returns a
     # new node; then every post transform in rule order, each on the previous one's result.
+    # A child of a class no transform of the pass is for, with no node among its own
+    # arguments (an identifier, a literal: most nodes), is left alone: visiting it would
+    # change nothing.
     def _visit(self, root: exp.Expression, ctx: Context, pre, post, tag: str) -> exp.Expression:
         table = self._tables[tag]
         fns_for = self._fns
         Expression = exp.Expression
+        no_fns = _NO_FNS
         track = getattr(ctx, "changed", None) if tag == "main" else None  # every change is reported (LSP: information)
 
         def visit(node):
@@ -248,6 +265,12 @@ class Engine:
                     break
             for key, value in list(node.args.items()):
                 if isinstance(value, Expression):
+                    if table.get(type(value)) is no_fns:  # inert unless a node hangs under it
+                        for v in value.args.values():
+                            if isinstance(v, Expression) or (type(v) is list and v):
+                                break
+                        else:
+                            continue
                     new = visit(value)
                     if new is not value:
                         node.set(key, new)
@@ -256,6 +279,13 @@ class Engine:
                     out = []
                     for v in value:
                         if isinstance(v, Expression):
+                            if table.get(type(v)) is no_fns:
+                                for w in v.args.values():
+                                    if isinstance(w, Expression) or (type(w) is list and w):
+                                        break
+                                else:
+                                    out.append(v)
+                                    continue
                             nv = visit(v)
                             if nv is not v:
                                 changed = True
@@ -277,6 +307,9 @@ class Engine:
         return visit(root)
 
 
+_NO_FNS: tuple[tuple, tuple] = ((), ())
+
+
 # --- unit rules: transforms of front-end nodes (procedural idioms) ------------------------
 
 _UNIT_RULES: list[tuple[Rule, type, Callable]] = []
@@ -296,5 +329,11 @@ def unit_transform(rule: Rule, node_class: type):
 
 
 def unit_rules() -> list[tuple[Rule, type, Callable]]:
+    """Every unit rule in rule-id order (asked for every top-level node: sorted once per registration)."""
     load_rules()
-    return sorted(_UNIT_RULES, key=lambda r: r[0].id)
+    if _UNIT_SORTED[0] != len(_UNIT_RULES):
+        _UNIT_SORTED[:] = [len(_UNIT_RULES), sorted(_UNIT_RULES, key=lambda r: r[0].id)]
+    return _UNIT_SORTED[1]
+
+
+_UNIT_SORTED: list = [-1, []]  # [registrations sorted, the sorted list]

@@ -202,16 +202,24 @@ def find_unterminated(text: str) -> tuple[int, str] | None:
         i = j
 
 
+# One search per string, quoted identifier or comment: the closed forms, else the opener of one
+# never closed (it runs to the end of the text); ``/*`` nests, so its end is found by ``_scan_span``.
+_SPAN = re.compile(r"""--[^\n]*|/\*|'[^']*(?:''[^']*)*'|"[^"]*(?:""[^"]*)*"|\[[^\]]*(?:\]\][^\]]*)*\]|['"\[]""")
+
+
 def _code_mask(text: str) -> bytearray:
     """1 where text[i] is inside a string literal, quoted identifier or comment."""
     mask = bytearray(len(text))
+    search = _SPAN.search
+    n = len(text)
     i = 0
     while True:
-        m = _SPECIAL.search(text, i)
+        m = search(text, i)
         if not m:
             return mask
-        i = m.start()
-        j = _skip_span(text, i)
+        i, j = m.span()
+        if j - i < 3 and (j - i == 1 or text[i] == "/"):  # an unterminated opener, or /*
+            j = _skip_span(text, i) if text[i] == "/" else n
         mask[i:j] = b"\x01" * (j - i)
         i = j
 
@@ -222,7 +230,28 @@ def split_batches(text: str) -> list[Batch]:
     ``GO`` is case-insensitive, alone on its line, optionally ``GO n`` (the batch
     runs n times) and a trailing ``--`` comment. Batches keep file offsets and
     lines, so every span downstream is file-relative. Linear in the text size.
+    Recent texts' batches are remembered (``SPLIT_CACHE_CHARS``): a run splits each file
+    in its catalog pass and again to convert it (batches are never changed after the split).
     """
+    hit = _SPLITS.get(text)
+    if hit is not None:
+        return list(hit)
+    batches = _split_batches(text)
+    global _SPLIT_CHARS
+    _SPLITS[text] = batches
+    _SPLIT_CHARS += len(text)
+    while _SPLIT_CHARS > SPLIT_CACHE_CHARS and len(_SPLITS) > 1:
+        _SPLIT_CHARS -= len(next(iter(_SPLITS)))
+        del _SPLITS[next(iter(_SPLITS))]
+    return list(batches)
+
+
+SPLIT_CACHE_CHARS = 8 * 1024 * 1024  # texts whose batches are kept (oldest dropped first)
+_SPLITS: dict[str, list[Batch]] = {}
+_SPLIT_CHARS = 0
+
+
+def _split_batches(text: str) -> list[Batch]:
     mask = _code_mask(text) if _GO_WORD.search(text) else None
     batches: list[Batch] = []
     pos, line = 0, 1

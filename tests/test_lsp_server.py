@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMA = "CREATE TABLE dbo.Orders (id INT IDENTITY(1,1) PRIMARY KEY, note NVARCHAR(50))\nGO\n"
 DOC = ("SELECT TOP 5 id FROM dbo.Orders\n"      # converted by a rule: info
        "GO\n"
-       "SELECT note + 'x' AS n FROM dbo.Orders\n"  # converted with a caveat (note is NVARCHAR): warning
+       "SELECT id FROM dbo.Orders WHERE note = 'x'\n"  # converted with a caveat (case-sensitive compare): warning
        "GO\n"
        "USE master\n")                             # kept as MIGRATION TODO: error
 STMT0_ORACLE = "SELECT\n  ID\nFROM ORDERS\nFETCH FIRST 5 ROWS ONLY;"
@@ -121,10 +121,10 @@ async def test_diagnostics_exact_ranges(client: LanguageClient, workspace):
                   int(d.severity), d.code, d.source) for d in diags)
     assert got == [
         (0, 11, 0, 31, 3, "TS0401", "migrate"),  # TOP 5 → FETCH FIRST (the span the rule reports)
-        (2, 7, 2, 17, 2, "TS0260", "migrate"),   # note + 'x': NULL concatenation caveat, exactly "note + 'x'"
+        (2, 32, 2, 42, 2, "TS0263", "migrate"),  # note = 'x': collation caveat, exactly "note = 'x'"
         (4, 0, 4, 10, 1, "TS0004", "migrate"),   # USE master: the whole statement
     ]
-    assert DOC.split("\n")[2][7:17] == "note + 'x'"
+    assert DOC.split("\n")[2][32:42] == "note = 'x'"
 
 
 async def test_hover_shows_oracle(client: LanguageClient, workspace):
@@ -172,7 +172,7 @@ async def test_code_action_selection(client: LanguageClient, workspace):
     line2 = DOC.split("\n")[2]
     assert edit.range == rng(0, 0, 2, len(line2))
     assert edit.new_text.startswith(STMT0_ORACLE + "\n")
-    assert "NOTE || 'x'" in edit.new_text.replace("\n", " ") or "||" in edit.new_text
+    assert "NOTE = 'x'" in edit.new_text.replace("\n", " ")
 
 
 async def test_incremental_edit(client: LanguageClient, workspace):

@@ -48,7 +48,8 @@ ORACLE_EXTRACT_UNITS = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "TIM
 
 
 def bad_function(node: exp.Expression) -> str | None:
-    """Why ``node`` has no Oracle 19c form as it stands, or None."""
+    """Why ``node`` has no Oracle 19c form as it stands, or None. (A class tested here must be
+    in ``may_be_bad`` too: the guard asks only for the classes it names.)"""
     what = FORBIDDEN.get(type(node))
     if what:
         return what
@@ -63,6 +64,11 @@ def bad_function(node: exp.Expression) -> str | None:
         if kind and kind not in ORACLE_OBJECT_KINDS:
             return f"{type(node).__name__.upper()} {kind}"
     return None
+
+
+def may_be_bad(cls: type) -> bool:
+    """Can ``bad_function`` refuse a node of this class (it depends on the class, then on the node)?"""
+    return cls in FORBIDDEN or issubclass(cls, (exp.Rand, exp.Round, exp.Extract, exp.Create, exp.Alter, exp.Drop))
 
 
 # object kinds Oracle has under the same name and meaning (T-SQL SCHEMA, DATABASE, LOGIN … do not)

@@ -55,23 +55,22 @@ FORBIDDEN = functions.FORBIDDEN
 
 def guard(tree: exp.Expression) -> None:
     """Refuse the first bad node in breadth-first order (``tree.walk()``'s order, unrolled:
-    the guard sees every node of every statement, so the walk is kept cheap)."""
+    the guard sees every node of every statement, so the walk is kept cheap: each node class
+    gets its checks once, and most classes have none)."""
     Expression = exp.Expression
-    bad_function = functions.bad_function
+    checks = _GUARD
     order = [tree]
     i = 0
     while i < len(order):
         node = order[i]
         i += 1
-        bad = bad_function(node)
-        if not bad:
-            check = _CHECKS.get(type(node))
-            if check is None:
-                check = _CHECKS[type(node)] = _check_for(type(node))
-            if check is not _no_check:
-                bad = check(node)
-        if bad:
-            raise Unconvertible("TS0900", f"no Oracle 19c form for {bad}")
+        check = checks.get(type(node))
+        if check is None:
+            check = checks[type(node)] = _guard_for(type(node))
+        if check is not _no_check:
+            bad = check(node)
+            if bad:
+                raise Unconvertible("TS0900", f"no Oracle 19c form for {bad}")
         for vs in node.args.values():
             if isinstance(vs, list):
                 for v in vs:
@@ -115,19 +114,44 @@ def _variable(node: exp.Expression) -> str | None:
     return None
 
 
+def _not_oracle(node: exp.Expression) -> str | None:
+    """Nodes sqlglot reads from T-SQL that Oracle has no syntax for (printed, they look valid)."""
+    return _NOT_ORACLE_NODES[type(node)]
+
+
+# node class -> what to call it when refused
+_NOT_ORACLE_NODES = {exp.AutoIncrementColumnConstraint: "IDENTITY column without Oracle identity syntax"}
+
+
 def _identifier(node: exp.Identifier) -> str | None:
     if node.name.startswith("#") or node.args.get("temporary") or node.args.get("global_"):
         return f"temporary table #{node.name}"
     return None
 
 
-_CHECKS: dict[type, object] = {}
+_GUARD: dict[type, object] = {}  # node class -> all its guard checks (``_guard_for``)
+
+
+def _guard_for(cls: type):
+    """``functions.bad_function`` (where it can refuse this class) then the class's own checks."""
+    own = _check_for(cls)
+    if not functions.may_be_bad(cls):
+        return own
+    bad_function = functions.bad_function
+    if own is _no_check:
+        return bad_function
+
+    def both(node):
+        return bad_function(node) or own(node)
+
+    return both
 
 
 def _check_for(cls: type):
     """The guard's own checks (besides ``functions.bad_function``) that apply to a node class."""
     checks = [fn for base, fn in ((exp.Anonymous, _anonymous), (exp.DataType, _data_type),
-                                  ((exp.Parameter, exp.Var), _variable), (exp.Identifier, _identifier))
+                                  ((exp.Parameter, exp.Var), _variable), (exp.Identifier, _identifier),
+                                  (tuple(_NOT_ORACLE_NODES), _not_oracle))
               if issubclass(cls, base)]
     if not checks:
         return _no_check

@@ -32,7 +32,47 @@ def _parse_check_option(self):
     return "options", None
 
 
+_NAME_TOKENS = (TokenType.IDENTIFIER, TokenType.VAR)
+
+
 class ParserMixin:
+    def _parse_schema(self, this=None):
+        # ``(name, name, ...)`` of plain names (an INSERT's column list): each is what the general
+        # loop below would build for it after trying a constraint, a function, a type and column
+        # constraints on it: the bare Identifier. Anything else takes the general loop.
+        names = self._plain_name_list()
+        if names is None:
+            return super()._parse_schema(this)
+        self._advance()  # (
+        out = []
+        for tok in names:
+            self._advance()
+            out.append(self._identifier_expression(tok, quoted=tok.token_type == TokenType.IDENTIFIER))
+            self._advance()  # , or )
+        return self.expression(exp.Schema(this=this, expressions=out))
+
+    def _plain_name_list(self) -> list | None:
+        if self._curr.token_type != TokenType.L_PAREN or self._curr.comments:
+            return None
+        tokens, size = self._tokens, self._tokens_size
+        blocked = self.NO_PAREN_FUNCTION_PARSERS
+        j, names = self._index + 1, []
+        while j + 1 < size:
+            tok, sep = tokens[j], tokens[j + 1]
+            if tok.token_type not in _NAME_TOKENS or tok.comments or sep.comments or \
+                    tok.token_type in self.NO_PAREN_FUNCTIONS:
+                return None
+            upper = tok.text.upper()
+            if upper in blocked or upper in self.SCHEMA_UNNAMED_CONSTRAINTS:
+                return None
+            names.append(tok)
+            if sep.token_type == TokenType.R_PAREN:
+                return names
+            if sep.token_type != TokenType.COMMA:
+                return None
+            j += 2
+        return None
+
     # ``CREATE VIEW ... AS SELECT ... WITH CHECK OPTION``: a query modifier, kept in ``options``
     QUERY_MODIFIER_PARSERS = {**TSQL.Parser.QUERY_MODIFIER_PARSERS, TokenType.WITH: _parse_check_option}
     QUERY_MODIFIER_TOKENS = set(QUERY_MODIFIER_PARSERS)

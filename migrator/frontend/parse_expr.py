@@ -53,5 +53,51 @@ FUNCTION_PARSERS: dict = {name: _call(name) for name in sorted(KEPT)}
 PROPERTY_PARSERS: dict = {}
 
 
+# An operand alone before ``,`` or ``)`` (VALUES rows, argument and column lists: most of a
+# script's expressions) is what the whole precedence chain below ``_parse_expression`` returns
+# for it: a literal is the node ``PRIMARY_PARSERS`` builds, a plain (dotted) name the column
+# ``_parse_column`` builds (``_parse_atom``'s two cases), with nothing around it: no operator,
+# alias, cast, column operator or adjacent string follows. Built directly, each skips a dozen
+# calls. Tokens with comments, and names that could start a function, take the general path.
+FAST_LITERALS = frozenset({TokenType.NUMBER, TokenType.STRING, TokenType.NATIONAL_STRING, TokenType.NULL,
+                           TokenType.HEX_STRING})
+FAST_NAMES = frozenset({TokenType.VAR, TokenType.IDENTIFIER})
+FAST_FOLLOWERS = frozenset({TokenType.COMMA, TokenType.R_PAREN})
+
+
 class ParserMixin:
-    pass
+    def _fast_operand(self):
+        tok = self._curr
+        kind = tok.token_type
+        if tok.comments:
+            return None
+        if kind in FAST_LITERALS:
+            nxt = self._next
+            if nxt.token_type not in FAST_FOLLOWERS:
+                return None
+            self._advance()
+            return self.PRIMARY_PARSERS[kind](self, tok)
+        if kind not in FAST_NAMES or tok.text.upper() in self.NO_PAREN_FUNCTION_PARSERS:
+            return None
+        tokens, size, j = self._tokens, self._tokens_size, self._index
+        while j + 1 < size:  # name [. name ...] then , or )
+            nxt = tokens[j + 1]
+            if nxt.comments:
+                return None
+            if nxt.token_type in FAST_FOLLOWERS:
+                return self._parse_column()
+            if nxt.token_type != TokenType.DOT or j + 2 >= size:
+                return None
+            j += 2
+            name = tokens[j]
+            if name.token_type not in FAST_NAMES or name.comments:
+                return None
+        return None
+
+    def _parse_expression(self):
+        fast = self._fast_operand()
+        return fast if fast is not None else super()._parse_expression()
+
+    def _parse_assignment(self):
+        fast = self._fast_operand()
+        return fast if fast is not None else super()._parse_assignment()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import TokenType
 
 from migrator.frontend.dialect import parse_tokens, tokenize, word
 from migrator.frontend.nodes import Block, If, Label, Node, Opaque, Routine, Statement, TryCatch, While
@@ -29,16 +30,18 @@ ROUTINE_WORDS = {"PROC": "procedure", "PROCEDURE": "procedure", "FUNCTION": "fun
 DROP_OBJECTS = set("""TABLE VIEW PROC PROCEDURE FUNCTION TRIGGER INDEX TYPE SEQUENCE SYNONYM SCHEMA DATABASE USER
     ROLE LOGIN STATISTICS ASSEMBLY DEFAULT RULE""".split())
 SET_OPS = {"UNION", "ALL", "EXCEPT", "INTERSECT"}
+SEMICOLON = TokenType.SEMICOLON
 
 
 class Segmenter:
     def __init__(self, src: SourceFile, batch: Batch, tokens: list):
         self.src, self.batch, self.toks = src, batch, tokens
         self.n = len(tokens)
+        self.words = [word(t) for t in tokens]  # every token's word once: the loops below read them often
 
     # -- helpers ---------------------------------------------------------------
     def w(self, i: int) -> str:
-        return word(self.toks[i]) if 0 <= i < self.n else ""
+        return self.words[i] if 0 <= i < self.n else ""
 
     def span(self, i: int, j: int):
         """Span of tokens i..j-1 (file offsets)."""
@@ -165,11 +168,12 @@ class Segmenter:
         state = {"select": False, "values": False, "set": False, "main": False, "to": False}
         depth, case = 0, 0
         j = i + 1
-        while j < self.n:
-            tok = self.toks[j]
-            t = self.w(j)  # "" for string literals: a string ')' is not a parenthesis
+        toks, words, n = self.toks, self.words, self.n
+        while j < n:
+            tok = toks[j]
+            t = words[j]  # "" for string literals: a string ')' is not a parenthesis
             k = t
-            if tok.token_type.name == "SEMICOLON":
+            if tok.token_type is SEMICOLON:
                 return j
             if t == "(":
                 depth += 1
@@ -181,7 +185,7 @@ class Segmenter:
                 case += 1
             elif k == "END" and case:
                 case -= 1
-            elif depth == 0 and not case and k in STMT_START and self.toks[j - 1].text != "@":  # not @open
+            elif depth == 0 and not case and k in STMT_START and toks[j - 1].text != "@":  # not @open
                 if not self.continues(first, k, j, state):
                     return j
             if depth == 0:
@@ -217,6 +221,8 @@ class Segmenter:
         if k == "SET":
             return prev == "UPDATE" or (first == "UPDATE" and not st["set"])
         if k in {"INSERT", "UPDATE", "DELETE"}:
+            if first == "SET" and prev in {"ON", "OFF"}:  # SET NOCOUNT ON / SET IDENTITY_INSERT t ON, then DML
+                return False
             if prev in {"THEN", "ON", "FOR", "OF"} or (first == "MERGE" and prev in {"THEN"}):
                 return True
             if k == "INSERT" and prev == "BULK":  # BULK INSERT is one statement
