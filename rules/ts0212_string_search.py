@@ -38,7 +38,7 @@ from sqlglot import exp
 
 from migrator.backend.functions import call, lit, tsql_name
 from migrator.rulebook import define, transform
-from rules.likepattern import like_literal_brackets, like_to_regex, regex_has_wildcard_dot
+from migrator.patterns import like_literal_brackets, like_to_regex, regex_has_wildcard_dot
 
 RULE = define("TS0212", "functions.string_search", "functions", __doc__)
 

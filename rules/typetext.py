@@ -15,6 +15,8 @@ import re
 
 from sqlglot import exp
 
+from migrator.typing import _cte, _scope_of, _sources
+
 _FUNCTION_TYPES = {"GETDATE": "DATETIME", "CURRENT_TIMESTAMP": "DATETIME", "GETUTCDATE": "DATETIME",
                    "SYSDATETIME": "DATETIME2", "SYSUTCDATETIME": "DATETIME2",
                    "SYSDATETIMEOFFSET": "DATETIMEOFFSET", "TODATETIMEOFFSET": "DATETIMEOFFSET",
@@ -58,43 +60,8 @@ def _datatype_text(dt, ctx) -> str | None:
     return None
 
 
-def _scope(node: exp.Expression):
-    p = node.parent
-    while p is not None and not isinstance(p, (exp.Select, exp.Update, exp.Delete)):
-        p = p.parent
-    return p
-
-
-def _sources(scope: exp.Expression) -> list[tuple[str, exp.Expression]]:
-    items: list[exp.Expression] = []
-    frm = scope.args.get("from_") or scope.args.get("from")
-    if frm is not None:
-        items.append(frm.this)
-    for j in scope.args.get("joins") or []:
-        items.append(j.this)
-    if isinstance(scope, (exp.Update, exp.Delete)) and isinstance(scope.this, exp.Table):
-        items.append(scope.this)
-    out = []
-    for it in items:
-        if isinstance(it, exp.Table):
-            out.append(((it.alias or it.name).casefold(), it))
-            if it.alias:
-                out.append((it.name.casefold(), it))
-        elif isinstance(it, exp.Subquery) and it.alias:
-            out.append((it.alias.casefold(), it))
-    return out
-
-
-def _cte(scope: exp.Expression, name: str):
-    p = scope
-    while p is not None:
-        w = p.args.get("with_") or p.args.get("with")
-        if w is not None:
-            for cte in w.expressions:
-                if cte.alias.casefold() == name.casefold():
-                    return cte
-        p = p.parent
-    return None
+# the scope, source and CTE resolution of ``migrator.typing`` (one implementation for both)
+_scope = _scope_of
 
 
 def _query_column(query: exp.Expression, column: str, ctx, depth: int) -> str | None:
