@@ -128,6 +128,17 @@ def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache
     if not discover(source):
         raise click.UsageError(f"no .sql files under {source}")
     show = console.is_terminal if progress is None else progress
+    oracle_for_model = None
+    if validate == "oracle" and mcfg.enabled:  # model answers are compiled on Oracle before acceptance
+        from migrator.model.oracle_check import oracle_validate_fn
+        from migrator.oracle_db import OracleUnavailable, OracleValidator
+
+        try:
+            oracle_for_model = OracleValidator(allow_nonempty=bool(os.environ.get("MIGRATE_ORACLE_ALLOW_NONEMPTY")))
+            oracle_for_model.__enter__()
+        except OracleUnavailable as e:
+            raise click.UsageError(str(e)) from None
+    model_validate = oracle_validate_fn(oracle_for_model) if oracle_for_model is not None else None
     try:
         if show:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -136,9 +147,10 @@ def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache
                           TimeElapsedColumn(), console=console, transient=True) as bar:
                 task = bar.add_task("converting", total=None)
                 run = convert_tree(source, output, cfg, jobs=jobs, cache_dir=cache,
-                                   progress=lambda d, t: bar.update(task, completed=d, total=t))
+                                   progress=lambda d, t: bar.update(task, completed=d, total=t),
+                                   model_validate=model_validate)
         else:
-            run = convert_tree(source, output, cfg, jobs=jobs, cache_dir=cache)
+            run = convert_tree(source, output, cfg, jobs=jobs, cache_dir=cache, model_validate=model_validate)
     except ValueError as e:  # a project-level input problem (output folder = source folder, bad name map)
         raise click.UsageError(str(e)) from e
     except Exception as e:  # noqa: BLE001 - a model backend that cannot run: say so, exit 2
@@ -148,6 +160,9 @@ def convert(source, output, config_path, schema_files, jobs, cache_dir, no_cache
             click.echo(f"migrate: model backend: {e}", err=True)
             sys.exit(2)
         raise
+    finally:
+        if oracle_for_model is not None:
+            oracle_for_model.__exit__(None, None, None)
     validation = None
     if validate != "none":
         from migrator.checking import attach_to_run, check

@@ -494,10 +494,11 @@ def build_project(sources: list[SourceFile], config: Config, cache: Cache | None
 
 def convert_tree(input_path: str, output_dir: str, config: Config, jobs: int | None = None,
                  cache_dir: str | None = None, progress: Callable[[int, int], None] | None = None,
-                 model_backend=None) -> RunResult:
+                 model_backend=None, model_validate=None) -> RunResult:
     """Convert a tree; with a model configured (``config.model``), what the rules marked goes to
     the model stage (``migrator.model.route``) before anything is written. ``model_backend``:
-    an already built backend (tests, the language server)."""
+    an already built backend (tests, the language server); ``model_validate``: an extra check of
+    each model answer, ``code -> [error, ...]`` (compiling on Oracle: ``migrator.model.oracle_check``)."""
     t0 = time.perf_counter()
     run = RunResult()
     files = _inputs(input_path, output_dir)
@@ -572,7 +573,7 @@ def convert_tree(input_path: str, output_dir: str, config: Config, jobs: int | N
 
         os.makedirs(output_dir, exist_ok=True)
         run.model = apply_model(run.files, project, mcfg, backend=model_backend, cache_dir=cache_dir,
-                                log_path=os.path.join(output_dir, MODEL_LOG))
+                                log_path=os.path.join(output_dir, MODEL_LOG), validate=model_validate)
     elif os.path.lexists(os.path.join(output_dir, MODEL_LOG)):
         os.unlink(os.path.join(output_dir, MODEL_LOG))  # an earlier run's attempts are not this run's
     for res in run.files:

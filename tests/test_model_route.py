@@ -213,3 +213,37 @@ def test_cli_convert_with_an_openai_compatible_server(tmp_path):
     assert r.exit_code == 1 and "MIGRATION TODO [TS0273]" in (tmp_path / "d" / "a.sql").read_text()
     r = CliRunner().invoke(main, ["convert", str(src), "-o", str(tmp_path / "e"), "--model-backend", "openai"])
     assert r.exit_code == 2 and "needs --model" in r.output
+
+
+def test_oracle_check_of_model_answers_feeds_the_repair_loop(tmp_path):
+    """With --validate oracle, each answer that passed the guardrail is compiled on Oracle; its
+    errors reject it and go into the repair prompt (a stand-in for OracleValidator here: the real
+    one needs MIGRATE_ORACLE_DSN, see tests/test_oracle_db.py)."""
+    from migrator.model.oracle_check import oracle_validate_fn
+
+    class FakeOracle:
+        def __init__(self):
+            self.compiled, self.cleaned = [], 0
+
+        def validate(self, units):
+            self.compiled += [u.text for u in units]
+            if "OBJECT_TYPE = 'TABLE'" in units[0].text:
+                return [{"code": "ORA-00904", "message": '"OBJECT_TYPE": invalid identifier', "line": 1,
+                         "unit_line": 1, "col": 50, "severity": "error"}]
+            return []
+
+        def cleanup(self):
+            self.cleaned += 1
+
+    fixed = "SELECT OBJECT_NAME AS NAME FROM USER_TABLES;"
+    be = Scripted(lambda user, repair: fixed if repair else GOOD)
+    ora = FakeOracle()
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.sql").write_text(TSQL)
+    cfg = Config(model={"backend": "openai", "model": "scripted", "accept": True})
+    run = convert_tree(str(src), str(tmp_path / "out"), cfg, jobs=1, model_backend=be,
+                       model_validate=oracle_validate_fn(ora))
+    assert ora.compiled == [GOOD, fixed] and ora.cleaned == 2
+    assert "ORA-00904 at 1:50" in be.prompts[1][-1]["content"]
+    assert run.files[0].units[1].status == MODEL and fixed in (tmp_path / "out" / "a.sql").read_text()
